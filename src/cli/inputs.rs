@@ -1,0 +1,149 @@
+//! Finding the inputs to check and reading them safely.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use replylint::Source;
+
+/// File name extensions checked when walking a directory. Files named explicitly on the
+/// command line are checked whatever their extension.
+pub const TEXT_EXTENSIONS: &[&str] = &[
+    "txt", "text", "md", "markdown", "mdx", "html", "htm", "json", "jsonl", "ndjson", "yaml",
+    "yml", "csv", "tsv", "eml", "rst", "adoc",
+];
+
+/// How many leading bytes are inspected for NUL when deciding whether a file is binary; the same
+/// heuristic git and ripgrep use.
+const BINARY_SNIFF_LEN: usize = 8 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Stdin,
+    File(PathBuf),
+}
+
+/// What became of reading one input.
+pub enum Loaded {
+    Text(Source),
+    /// Passed over on purpose (binary), with the reason.
+    Skipped(String, String),
+    /// Could not be read or decoded: `(name, message)`.
+    Failed(String, String),
+}
+
+/// Expands the command-line paths into inputs, in a stable order. Problems with a path (it does
+/// not exist, a directory cannot be listed) come back as `(name, message)`.
+pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<(String, String)>) {
+    if paths.is_empty() {
+        return (vec![Input::Stdin], Vec::new());
+    }
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            inputs.push(Input::Stdin);
+        } else if path.is_dir() {
+            walk(path, &mut inputs, &mut errors);
+        } else if path.exists() {
+            inputs.push(Input::File(path.clone()));
+        } else {
+            errors.push((
+                path.display().to_string(),
+                "no such file or directory".to_string(),
+            ));
+        }
+    }
+    (inputs, errors)
+}
+
+fn walk(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<(String, String)>) {
+    // ignore gives .gitignore/.ignore handling and hidden-file skipping the way ripgrep does.
+    let walker = ignore::WalkBuilder::new(dir)
+        .require_git(false)
+        .sort_by_file_path(|a, b| a.cmp(b))
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
+                let has_text_extension = entry
+                    .path()
+                    .extension()
+                    .and_then(|ext| ext.to_str())
+                    .is_some_and(|ext| {
+                        TEXT_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())
+                    });
+                if is_file && has_text_extension {
+                    inputs.push(Input::File(entry.into_path()));
+                }
+            }
+            Err(error) => errors.push((dir.display().to_string(), error.to_string())),
+        }
+    }
+}
+
+pub fn read(input: &Input, stdin_name: &str) -> Loaded {
+    let (name, bytes) = match input {
+        Input::Stdin => {
+            let mut bytes = Vec::new();
+            if let Err(error) = std::io::stdin().lock().read_to_end(&mut bytes) {
+                return Loaded::Failed(stdin_name.to_string(), format!("cannot read: {error}"));
+            }
+            (stdin_name.to_string(), bytes)
+        }
+        Input::File(path) => {
+            let name = path.display().to_string();
+            match std::fs::read(path) {
+                Ok(bytes) => (name, bytes),
+                Err(error) => return Loaded::Failed(name, format!("cannot read: {error}")),
+            }
+        }
+    };
+    decode(name, bytes)
+}
+
+fn decode(name: String, bytes: Vec<u8>) -> Loaded {
+    let sniff = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
+    if memchr::memchr(0, sniff).is_some() {
+        return Loaded::Skipped(name, "skipped: binary file".to_string());
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Loaded::Text(Source::new(name, text)),
+        Err(error) => {
+            let offset = error.utf8_error().valid_up_to();
+            let valid = &error.as_bytes()[..offset];
+            let line = memchr::memchr_iter(b'\n', valid).count() + 1;
+            Loaded::Failed(
+                name,
+                format!(
+                    "not valid UTF-8 (line {line}, byte offset {offset}); convert the file to UTF-8 \
+                     (for example with iconv -f GBK -t UTF-8) and check it again"
+                ),
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binary_and_invalid_text_are_told_apart() {
+        assert!(matches!(
+            decode("a".into(), b"ab\0cd".to_vec()),
+            Loaded::Skipped(..)
+        ));
+        match decode("g.txt".into(), b"ok\n\xc4\xe3\xba\xc3".to_vec()) {
+            Loaded::Failed(name, message) => {
+                assert_eq!(name, "g.txt");
+                assert!(message.contains("line 2"), "{message}");
+            }
+            _ => panic!("GBK bytes must not decode as UTF-8"),
+        }
+        assert!(matches!(
+            decode("u".into(), "你好".as_bytes().to_vec()),
+            Loaded::Text(_)
+        ));
+    }
+}

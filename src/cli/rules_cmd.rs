@@ -1,0 +1,149 @@
+//! `replylint rules list`, `rules test` and `explain`: tools for rule authors.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use replylint::rules::Rule;
+use replylint::{selftest, Linter, RuleSet};
+
+use super::{load_rules, output, RuleSources, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+
+pub fn list(sources: &RuleSources, language: Option<&str>, category: Option<&str>) -> i32 {
+    let rules = match load_rules(sources) {
+        Ok(rules) => rules,
+        Err(code) => return code,
+    };
+    let selected: Vec<_> = rules
+        .rules()
+        .filter(|rule| language.is_none_or(|wanted| rule.language == wanted))
+        .filter(|rule| category.is_none_or(|wanted| rule.category == wanted))
+        .collect();
+    let id_width = selected.iter().map(|rule| rule.id.len()).max().unwrap_or(0);
+    let mut text = String::new();
+    for rule in &selected {
+        let _ = writeln!(
+            text,
+            "{:<id_width$}  {:<7}  {:<7}  {:<12}  {}",
+            rule.id,
+            rule.severity.as_str(),
+            rule.kind.as_str(),
+            rule.fix.as_str(),
+            rule.message
+        );
+    }
+    let _ = writeln!(text, "{} rules", selected.len());
+    print!("{text}");
+    EXIT_CLEAN
+}
+
+pub fn test(dirs: &[PathBuf]) -> i32 {
+    let sources = RuleSources {
+        dirs: dirs.to_vec(),
+        no_builtin: !dirs.is_empty(),
+    };
+    let rules: RuleSet = match load_rules(&sources) {
+        Ok(rules) => rules,
+        Err(code) => return code,
+    };
+    if rules.is_empty() {
+        output::input_error("rules", "no rule packs found");
+        return EXIT_ERROR;
+    }
+    let linter = Linter::new(rules);
+    let report = selftest::run(&linter, |_| true);
+    for failure in &report.failures {
+        println!("FAIL {failure}");
+    }
+    let verdict = if report.failures.is_empty() {
+        "ok"
+    } else {
+        "FAILED"
+    };
+    println!(
+        "rules test {verdict}: {} rules, {} examples, {} failed",
+        report.rules,
+        report.examples,
+        report.failures.len()
+    );
+    if report.failures.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    }
+}
+
+pub fn explain(sources: &RuleSources, id: &str) -> i32 {
+    let rules = match load_rules(sources) {
+        Ok(rules) => rules,
+        Err(code) => return code,
+    };
+    match rules.rule(id) {
+        Some(rule) => {
+            print!("{}", explanation(rule));
+            EXIT_CLEAN
+        }
+        None => {
+            let near: Vec<&str> = rules
+                .rules()
+                .map(|rule| rule.id.as_str())
+                .filter(|known| known.contains(id) || id.contains(*known))
+                .take(5)
+                .collect();
+            let hint = if near.is_empty() {
+                "run `replylint rules list` to see every id".to_string()
+            } else {
+                format!("did you mean {}?", near.join(", "))
+            };
+            output::input_error(id, &format!("no such rule; {hint}"));
+            EXIT_ERROR
+        }
+    }
+}
+
+/// The same sections ruff gives a rule: what it does, why, examples, fix safety, source.
+pub fn explanation(rule: &Rule) -> String {
+    let mut text = String::new();
+    let _ = writeln!(text, "{} ({}, {})", rule.id, rule.severity, rule.category);
+    let _ = writeln!(text, "\nWhat it flags\n  {}", rule.message);
+    if !rule.phrases.is_empty() {
+        let _ = writeln!(text, "  Phrases: {}", rule.phrases.join(" · "));
+    }
+    if let Some((pattern, _)) = &rule.pattern {
+        let _ = writeln!(text, "  Pattern: {pattern}");
+    }
+    if !rule.exceptions.is_empty() {
+        let _ = writeln!(text, "  Not when part of: {}", rule.exceptions.join(" · "));
+    }
+    let _ = writeln!(text, "\nWhy\n  {}", rule.why);
+    if !rule.rewrites.is_empty() {
+        let _ = writeln!(text, "\nRewrite");
+        for template in &rule.rewrites {
+            let _ = writeln!(text, "  {template}");
+        }
+    }
+    if !rule.instead.is_empty() {
+        let _ = writeln!(text, "\nSay instead");
+        for alternative in &rule.instead {
+            let _ = writeln!(text, "  {alternative}");
+        }
+    }
+    let _ = writeln!(text, "\nExamples");
+    for bad in &rule.examples.bad {
+        let _ = writeln!(text, "  ✗ {bad}");
+    }
+    for good in &rule.examples.good {
+        let _ = writeln!(text, "  ✓ {good}");
+    }
+    let fix = match rule.fix {
+        replylint::FixSafety::Safe => "safe: `--fix` applies the first rewrite",
+        replylint::FixSafety::Unsafe => {
+            "unsafe: applied only with `--unsafe-fixes`, since it changes meaning or register"
+        }
+        replylint::FixSafety::DisplayOnly => {
+            "display-only: a suggestion for a human to finish; never applied"
+        }
+    };
+    let _ = writeln!(text, "\nFix safety\n  {fix}");
+    let _ = writeln!(text, "\nSource\n  {}", rule.source);
+    text
+}

@@ -1,0 +1,102 @@
+//! replylint: a linter for the phrasing of customer-service replies.
+//!
+//! The pipeline runs one way: [`Source`] → [`Segment`]s (text with a map back to the source) →
+//! [`normalize::NormalizedText`] → [`matcher::RuleMatch`]es → [`Diagnostic`]s → renderers.
+//!
+//! ```
+//! use replylint::rules::{load_pack, PackOrigin};
+//! use replylint::{Linter, RuleSet, Source};
+//!
+//! let pack = load_pack(
+//!     r#"
+//! pack: team
+//! language: zh
+//! rules:
+//!   - id: team.blame.you-are-wrong
+//!     kind: swap
+//!     category: blame
+//!     severity: warning
+//!     message: 直接说客户错了会引起对抗。
+//!     why: 间接说明客户的错误。
+//!     source: team handbook
+//!     phrases: [你搞错了]
+//!     rewrite: [我觉得这里存在误解]
+//!     fix: unsafe
+//!     examples: { bad: [你搞错了], good: [我觉得这里存在误解] }
+//! "#,
+//!     PackOrigin::File("team.yaml".into()),
+//! )?;
+//! let mut rules = RuleSet::default();
+//! rules.add(pack)?;
+//! let linter = Linter::new(rules);
+//!
+//! // Traditional script is matched through folding, and the rewrite comes back Traditional.
+//! let diagnostics = linter.check(&Source::new("<draft>", "妳搞錯了。"));
+//! assert_eq!(diagnostics[0].rule.id, "team.blame.you-are-wrong");
+//! assert_eq!(diagnostics[0].text, "妳搞錯了");
+//! assert_eq!(diagnostics[0].suggestions, ["我覺得這裡存在誤解"]);
+//! # Ok::<(), replylint::RuleError>(())
+//! ```
+
+pub mod diagnostic;
+pub mod matcher;
+pub mod normalize;
+pub mod render;
+pub mod rules;
+pub mod selftest;
+pub mod source;
+mod yaml;
+
+pub use diagnostic::{Diagnostic, Fix};
+pub use rules::{FixSafety, Rule, RuleError, RuleKind, RuleSet, Severity};
+pub use source::{Segment, Source};
+
+use diagnostic::DiagnosticBuilder;
+use matcher::Matcher;
+
+/// A rule set compiled for matching. Build it once and check many sources with it; it is
+/// `Sync`, so sources can be checked in parallel.
+#[derive(Debug, Clone)]
+pub struct Linter {
+    rules: RuleSet,
+    matcher: Matcher,
+}
+
+impl Linter {
+    pub fn new(rules: RuleSet) -> Linter {
+        let matcher = Matcher::new(rules.rules().cloned().collect());
+        Linter { rules, matcher }
+    }
+
+    /// A linter with the built-in packs only.
+    pub fn builtin() -> Result<Linter, RuleError> {
+        Ok(Linter::new(RuleSet::builtin()?))
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// All diagnostics for a source, ordered by position, then rule id.
+    pub fn check(&self, source: &Source) -> Vec<Diagnostic> {
+        let mut diagnostics = Vec::new();
+        for segment in source.segments() {
+            let mut builder = DiagnosticBuilder::new(&segment);
+            for found in self.matcher.find(&segment.text) {
+                let rule = &self.matcher.rules()[found.rule];
+                if let Some(diagnostic) = builder.build(rule, &found) {
+                    diagnostics.push(diagnostic);
+                }
+            }
+        }
+        diagnostics.sort_by(|a, b| {
+            (a.span.start, a.span.end, &a.rule.id).cmp(&(b.span.start, b.span.end, &b.rule.id))
+        });
+        diagnostics
+    }
+
+    /// Shorthand for checking a string that did not come from a file.
+    pub fn check_text(&self, text: &str) -> Vec<Diagnostic> {
+        self.check(&Source::new("<text>", text))
+    }
+}

@@ -1,0 +1,8 @@
+//! The `replylint` command. Flags are parsed and output printed here; the work is done by the
+//! library.
+
+mod cli;
+
+fn main() {
+    std::process::exit(cli::run());
+}

@@ -1,0 +1,298 @@
+//! Rules: what a pack file says, validated and ready for the matcher.
+//!
+//! A rule's behaviour comes from its [`RuleKind`]; its content (phrases, rewrites, examples) is
+//! data loaded from YAML packs. See `docs/rules.md` for the file format.
+
+mod builtin;
+mod load;
+pub mod template;
+
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use regex::Regex;
+use serde::Deserialize;
+
+pub use builtin::BUILTIN_PACKS;
+pub use load::load_pack;
+use template::Template;
+
+/// How serious a finding is. Ordered: `Hint < Info < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Hint,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 4] = [
+        Severity::Hint,
+        Severity::Info,
+        Severity::Warning,
+        Severity::Error,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Hint => "hint",
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Severity::ALL
+            .into_iter()
+            .find(|severity| severity.as_str() == text)
+            .ok_or_else(|| format!("unknown severity `{text}`: use hint, info, warning or error"))
+    }
+}
+
+/// How far a rule's first rewrite can be trusted without a human reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FixSafety {
+    /// Applied by `--fix`: the rewrite keeps the meaning.
+    Safe,
+    /// Applied only with `--unsafe-fixes`: the rewrite changes meaning or register.
+    Unsafe,
+    /// Never applied: a suggestion a human has to finish.
+    DisplayOnly,
+}
+
+impl FixSafety {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixSafety::Safe => "safe",
+            FixSafety::Unsafe => "unsafe",
+            FixSafety::DisplayOnly => "display-only",
+        }
+    }
+}
+
+/// The behaviour a rule has; see `docs/rules.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleKind {
+    /// Literal phrases with preferred rewrites.
+    Swap,
+    /// Literal phrases with no mechanical rewrite.
+    Avoid,
+    /// A regular expression whose captures feed the rewrite.
+    Pattern,
+}
+
+impl RuleKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleKind::Swap => "swap",
+            RuleKind::Avoid => "avoid",
+            RuleKind::Pattern => "pattern",
+        }
+    }
+}
+
+/// Texts a rule must fire on (`bad`) and must stay quiet on (`good`).
+#[derive(Debug, Clone, Default)]
+pub struct Examples {
+    pub bad: Vec<String>,
+    pub good: Vec<String>,
+}
+
+/// A validated rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub pack: String,
+    pub language: String,
+    pub kind: RuleKind,
+    pub category: String,
+    pub severity: Severity,
+    pub message: String,
+    pub why: String,
+    pub source: String,
+    pub phrases: Vec<String>,
+    /// The pattern as written, and compiled against the normalised view.
+    pub pattern: Option<(String, Regex)>,
+    pub rewrites: Vec<Template>,
+    pub instead: Vec<String>,
+    pub clause: bool,
+    pub exceptions: Vec<String>,
+    pub fix: FixSafety,
+    pub examples: Examples,
+}
+
+impl Rule {
+    /// Whether rewrites should come back in the writer's Chinese script.
+    pub fn adapts_chinese_script(&self) -> bool {
+        self.language == "zh" || self.language.starts_with("zh-")
+    }
+}
+
+/// Where a pack came from, for error messages and `rules list`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PackOrigin {
+    /// Embedded in the binary; the path is relative to the repository's `rules/`.
+    Builtin(&'static str),
+    File(std::path::PathBuf),
+}
+
+impl fmt::Display for PackOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PackOrigin::Builtin(path) => write!(f, "<builtin>/rules/{path}"),
+            PackOrigin::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// One pack file, validated.
+#[derive(Debug, Clone)]
+pub struct RulePack {
+    pub name: String,
+    pub language: String,
+    pub description: String,
+    pub origin: PackOrigin,
+    pub rules: Vec<Arc<Rule>>,
+    pub(crate) spans: load::PackSpans,
+}
+
+/// A problem in a rule file, pointing at the offending value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleError {
+    /// The file as the user should see it named.
+    pub origin: String,
+    /// The whole text of the file, so the error can be rendered with its context.
+    pub text: Arc<str>,
+    /// Byte range of the offending value in `text`.
+    pub span: Range<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (line, column) = crate::source::line_column(&self.text, self.span.start);
+        write!(f, "{}:{line}:{column}: {}", self.origin, self.message)
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+/// Every rule in effect for a run, from built-in and user packs, with unique ids.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    pub packs: Vec<RulePack>,
+}
+
+impl RuleSet {
+    /// The packs embedded in the binary.
+    pub fn builtin() -> Result<RuleSet, RuleError> {
+        let mut set = RuleSet::default();
+        for (path, text) in BUILTIN_PACKS {
+            set.add(load_pack(text, PackOrigin::Builtin(path))?)?;
+        }
+        Ok(set)
+    }
+
+    /// Loads every `*.yaml`/`*.yml` file below `dir` (or `dir` itself if it is a file), in
+    /// path order so that results never depend on directory listing order.
+    pub fn add_dir(&mut self, dir: &Path) -> Result<(), RuleError> {
+        for path in pack_files(dir).map_err(|error| io_rule_error(dir, &error))? {
+            let text =
+                std::fs::read_to_string(&path).map_err(|error| io_rule_error(&path, &error))?;
+            self.add(load_pack(&text, PackOrigin::File(path))?)?;
+        }
+        Ok(())
+    }
+
+    /// Adds a pack, rejecting a pack name or rule id that is already taken.
+    pub fn add(&mut self, pack: RulePack) -> Result<(), RuleError> {
+        if let Some(existing) = self.packs.iter().find(|known| known.name == pack.name) {
+            return Err(load::duplicate_error(
+                &pack,
+                "pack",
+                &pack.name,
+                &format!(
+                    "pack name `{}` is already used by {}",
+                    pack.name, existing.origin
+                ),
+            ));
+        }
+        for rule in &pack.rules {
+            if let Some(existing) = self.rule(&rule.id) {
+                let message = format!(
+                    "duplicate rule id `{}`: already defined in pack `{}`",
+                    rule.id, existing.pack
+                );
+                return Err(load::duplicate_error(&pack, "id", &rule.id, &message));
+            }
+        }
+        self.packs.push(pack);
+        Ok(())
+    }
+
+    pub fn rules(&self) -> impl Iterator<Item = &Arc<Rule>> {
+        self.packs.iter().flat_map(|pack| pack.rules.iter())
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Arc<Rule>> {
+        self.rules().find(|rule| rule.id == id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.packs.iter().map(|pack| pack.rules.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+fn pack_files(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let metadata = std::fs::metadata(dir)?;
+    if metadata.is_file() {
+        return Ok(vec![dir.to_path_buf()]);
+    }
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if matches!(
+                path.extension().and_then(|ext| ext.to_str()),
+                Some("yaml" | "yml")
+            ) {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn io_rule_error(path: &Path, error: &std::io::Error) -> RuleError {
+    RuleError {
+        origin: path.display().to_string(),
+        text: Arc::from(""),
+        span: 0..0,
+        message: format!("cannot read rules: {error}"),
+    }
+}

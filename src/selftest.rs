@@ -1,0 +1,149 @@
+//! Rule self-tests: every rule's own examples, run through the real engine.
+//!
+//! Examples are checked with every loaded rule active, because that is how rules meet real
+//! text: a longer phrase of another rule can shadow a shorter one, and a test in isolation would
+//! not show it.
+
+use std::fmt;
+
+use crate::rules::{Rule, Severity};
+use crate::Linter;
+
+/// What kind of example failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExampleKind {
+    /// A `bad` example that the rule did not fire on.
+    Bad,
+    /// A `good` example that the rule fired on.
+    Good,
+    /// A recommended wording (a rewrite or an `instead` text) that some rule of the same
+    /// language flags at warning or above.
+    Recommended,
+}
+
+/// One example that did not behave as its rule says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExampleFailure {
+    pub rule: String,
+    pub origin: String,
+    pub kind: ExampleKind,
+    pub text: String,
+    /// The rules that fired, for `Good` and `Recommended` failures.
+    pub fired: Vec<String>,
+}
+
+impl fmt::Display for ExampleFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            ExampleKind::Bad => write!(
+                f,
+                "{}: {}: bad example does not fire: {:?}",
+                self.origin, self.rule, self.text
+            ),
+            ExampleKind::Good => write!(
+                f,
+                "{}: {}: good example fires: {:?}",
+                self.origin, self.rule, self.text
+            ),
+            ExampleKind::Recommended => write!(
+                f,
+                "{}: {}: recommended wording {:?} is flagged by {}",
+                self.origin,
+                self.rule,
+                self.text,
+                self.fired.join(", ")
+            ),
+        }
+    }
+}
+
+/// Totals of a self-test run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SelfTestReport {
+    pub rules: usize,
+    pub examples: usize,
+    pub failures: Vec<ExampleFailure>,
+}
+
+/// Runs the examples of every rule for which `include` is true.
+pub fn run(linter: &Linter, include: impl Fn(&Rule) -> bool) -> SelfTestReport {
+    let mut report = SelfTestReport::default();
+    for pack in &linter.rules().packs {
+        for rule in pack.rules.iter().filter(|rule| include(rule)) {
+            report.rules += 1;
+            let origin = pack.origin.to_string();
+            let failure = |kind, text: &str, fired: Vec<String>| ExampleFailure {
+                rule: rule.id.clone(),
+                origin: origin.clone(),
+                kind,
+                text: text.to_string(),
+                fired,
+            };
+            for text in &rule.examples.bad {
+                report.examples += 1;
+                if !fired_ids(linter, text).contains(&rule.id) {
+                    report
+                        .failures
+                        .push(failure(ExampleKind::Bad, text, Vec::new()));
+                }
+            }
+            for text in &rule.examples.good {
+                report.examples += 1;
+                let fired = fired_ids(linter, text);
+                if fired.contains(&rule.id) {
+                    report
+                        .failures
+                        .push(failure(ExampleKind::Good, text, fired));
+                }
+            }
+            for text in recommended_wordings(rule) {
+                report.examples += 1;
+                let flagged: Vec<String> = linter
+                    .check_text(&text)
+                    .into_iter()
+                    .filter(|diagnostic| {
+                        diagnostic.severity >= Severity::Warning
+                            && diagnostic.rule.language == rule.language
+                    })
+                    .map(|diagnostic| diagnostic.rule.id.clone())
+                    .collect();
+                if !flagged.is_empty() {
+                    report
+                        .failures
+                        .push(failure(ExampleKind::Recommended, &text, flagged));
+                }
+            }
+        }
+    }
+    report
+}
+
+fn fired_ids(linter: &Linter, text: &str) -> Vec<String> {
+    linter
+        .check_text(text)
+        .into_iter()
+        .map(|diagnostic| diagnostic.rule.id.clone())
+        .collect()
+}
+
+/// The rule's rewrites (holes shown as the seeds' "……") and `instead` texts.
+fn recommended_wordings(rule: &Rule) -> Vec<String> {
+    let mut wordings: Vec<String> = rule
+        .rewrites
+        .iter()
+        .map(|template| {
+            let mut text = String::new();
+            for part in &template.parts {
+                match part {
+                    crate::rules::template::TemplatePart::Literal(literal) => {
+                        text.push_str(literal)
+                    }
+                    _ => text.push_str("……"),
+                }
+            }
+            text
+        })
+        .collect();
+    wordings.extend(rule.instead.iter().cloned());
+    wordings
+}
