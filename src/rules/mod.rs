@@ -5,6 +5,7 @@
 
 mod builtin;
 mod load;
+pub mod reference;
 pub mod template;
 
 use std::fmt;
