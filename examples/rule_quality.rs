@@ -91,8 +91,12 @@ fn main() {
             };
             replies += 1;
             for diagnostic in linter.check_text(reply) {
-                let id = diagnostic.rule.id.clone();
-                *hits.entry(id.clone()).or_default().entry(corpus.clone()).or_default() += 1;
+                let id = diagnostic.rule.id.to_string();
+                *hits
+                    .entry(id.clone())
+                    .or_default()
+                    .entry(corpus.clone())
+                    .or_default() += 1;
                 let kept = samples.entry(id).or_default();
                 // Every reply is a candidate; keeping a spread rather than the first few avoids
                 // reviewing one conversation's repetitions only.
@@ -135,11 +139,14 @@ fn table(
     }
     let _ = writeln!(out, " {} |", replies.values().sum::<usize>());
     for rule in linter.rules().rules() {
-        let counts = hits.get(&rule.id);
+        let counts = hits.get(&*rule.id);
         let _ = write!(out, "| `{}` | {} |", rule.id, rule.severity);
         let mut total = 0;
         for corpus in &corpora {
-            let count = counts.and_then(|counts| counts.get(*corpus)).copied().unwrap_or(0);
+            let count = counts
+                .and_then(|counts| counts.get(*corpus))
+                .copied()
+                .unwrap_or(0);
             total += count;
             let _ = write!(out, " {count} |");
         }
@@ -150,12 +157,19 @@ fn table(
 
 fn write_samples(options: &Options, samples: &BTreeMap<String, Vec<String>>) {
     if let Err(error) = std::fs::create_dir_all(&options.out) {
-        eprintln!("rule_quality: cannot create {}: {error}", options.out.display());
+        eprintln!(
+            "rule_quality: cannot create {}: {error}",
+            options.out.display()
+        );
         return;
     }
     for (id, candidates) in samples {
         let step = (candidates.len() / options.samples.max(1)).max(1);
-        let picked: Vec<&String> = candidates.iter().step_by(step).take(options.samples).collect();
+        let picked: Vec<&String> = candidates
+            .iter()
+            .step_by(step)
+            .take(options.samples)
+            .collect();
         let text: String = picked.iter().map(|line| format!("{line}\n")).collect();
         let path = options.out.join(format!("{id}.txt"));
         if let Err(error) = std::fs::write(&path, text) {

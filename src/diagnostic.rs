@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::matcher::RuleMatch;
 use crate::normalize::script::{self, ChineseScript, ScriptEvidence};
+use crate::placeholder::Spans;
 use crate::rules::template::{is_sentence_punctuation, Template, TemplatePart};
 use crate::rules::{FixSafety, Rule, Severity};
 use crate::source::Segment;
@@ -38,20 +39,26 @@ pub struct Fix {
 pub(crate) struct DiagnosticBuilder<'a> {
     segment: &'a Segment<'a>,
     segment_script: Option<Option<ChineseScript>>,
+    placeholders: Spans,
 }
 
 impl<'a> DiagnosticBuilder<'a> {
-    pub(crate) fn new(segment: &'a Segment<'a>) -> Self {
+    pub(crate) fn new(segment: &'a Segment<'a>, placeholders: Spans) -> Self {
         DiagnosticBuilder {
             segment,
             segment_script: None,
+            placeholders,
         }
     }
 
-    /// `None` when the match would only restate itself (its rewrite equals what is there).
+    /// `None` when the match would only restate itself (its rewrite equals what is there), or
+    /// when it touches a placeholder in a way its fix could not carry over intact.
     pub(crate) fn build(&mut self, rule: &Arc<Rule>, found: &RuleMatch) -> Option<Diagnostic> {
         let text = &self.segment.text;
         let matched = &text[found.span.clone()];
+        if !self.placeholders_survive(rule, found) {
+            return None;
+        }
         let script = if rule.adapts_chinese_script() {
             self.writer_script(found.span.clone())
         } else {
@@ -64,8 +71,15 @@ impl<'a> DiagnosticBuilder<'a> {
 
         let mut suggestions = Vec::new();
         for template in &rule.rewrites {
-            if let Some(rendered) = render(template, rule, found, text, &render_literal) {
-                let rendered = match_case(rendered, starts_sentence(text, found.span.start));
+            if let Some((rendered, copied_from)) =
+                render(template, rule, found, text, &render_literal)
+            {
+                // A rewrite that opens with a copied placeholder (`${rest}` = `{name} …`) must
+                // not have it capitalised.
+                let opens_with_placeholder =
+                    copied_from.is_some_and(|offset| self.placeholders.covers(offset));
+                let capitalise = !opens_with_placeholder && starts_sentence(text, found.span.start);
+                let rendered = match_case(rendered, capitalise);
                 if !suggestions.contains(&rendered) {
                     suggestions.push(rendered);
                 }
@@ -105,6 +119,42 @@ impl<'a> DiagnosticBuilder<'a> {
         })
     }
 
+    /// Whether every placeholder the match touches would come through its fix unchanged: it
+    /// must lie wholly inside a piece of the original that the first rewrite copies verbatim
+    /// (`${rest}`, or a capture group it uses). Anything else (a placeholder under the phrase
+    /// itself, one cut by the end of a clause, one in a capture the rewrite drops) means the
+    /// match is template syntax, not wording, and is neither reported nor fixed.
+    fn placeholders_survive(&self, rule: &Rule, found: &RuleMatch) -> bool {
+        let mut reach = found.span.clone();
+        if let Some(terminator) = &found.terminator {
+            reach.end = reach.end.max(terminator.end);
+        }
+        let touched = self.placeholders.overlapping(&reach);
+        if touched.is_empty() {
+            return true;
+        }
+        let Some(template) = rule.rewrites.first() else {
+            return false;
+        };
+        let mut copied: Vec<&Range<usize>> = Vec::new();
+        for part in &template.parts {
+            let range = match part {
+                TemplatePart::Rest => found.rest.as_ref(),
+                TemplatePart::Group(number) => found.captures.get(*number).and_then(Option::as_ref),
+                TemplatePart::Named(name) => capture_index(rule, name)
+                    .and_then(|index| found.captures.get(index))
+                    .and_then(Option::as_ref),
+                TemplatePart::Literal(_) => None,
+            };
+            copied.extend(range);
+        }
+        touched.iter().all(|placeholder| {
+            copied
+                .iter()
+                .any(|range| range.start <= placeholder.start && placeholder.end <= range.end)
+        })
+    }
+
     /// The script of the line around the match, or of the whole segment when the line does not
     /// say (it may be written only in characters both scripts share).
     fn writer_script(&mut self, span: Range<usize>) -> Option<ChineseScript> {
@@ -133,48 +183,63 @@ impl<'a> DiagnosticBuilder<'a> {
     }
 }
 
+fn capture_index(rule: &Rule, name: &str) -> Option<usize> {
+    rule.pattern
+        .as_ref()
+        .and_then(|pattern| pattern.group_index(name))
+}
+
+/// The rendered rewrite, and the segment offset its first character was copied from when it
+/// opens with copied text rather than a literal.
 fn render(
     template: &Template,
     rule: &Rule,
     found: &RuleMatch,
     text: &str,
     render_literal: &dyn Fn(&str) -> String,
-) -> Option<String> {
+) -> Option<(String, Option<usize>)> {
     let mut out = String::new();
+    let mut copied_from = None;
+    let mut copy = |out: &mut String, range: &Range<usize>| {
+        if out.is_empty() && !range.is_empty() {
+            copied_from = Some(range.start);
+        }
+        out.push_str(&text[range.clone()]);
+    };
     for part in &template.parts {
         match part {
             TemplatePart::Literal(literal) => out.push_str(&render_literal(literal)),
             TemplatePart::Group(number) => {
                 if let Some(Some(range)) = found.captures.get(*number) {
-                    out.push_str(&text[range.clone()]);
+                    copy(&mut out, range);
                 }
             }
             TemplatePart::Named(name) => {
-                let index = rule.pattern.as_ref().and_then(|(_, regex)| {
-                    regex
-                        .capture_names()
-                        .position(|known| known == Some(name.as_str()))
-                });
+                let index = capture_index(rule, name);
                 if let Some(Some(range)) = index.and_then(|index| found.captures.get(index)) {
-                    out.push_str(&text[range.clone()]);
+                    copy(&mut out, range);
                 }
             }
             TemplatePart::Rest => {
                 // A clause template without a clause to carry would produce a broken sentence.
                 let rest = found.rest.as_ref().filter(|rest| !rest.is_empty())?;
-                out.push_str(&text[rest.clone()]);
+                copy(&mut out, rest);
             }
         }
     }
-    Some(out)
+    Some((out, copied_from))
 }
 
 /// Whether `offset` begins a sentence: only spaces, opening quotes or brackets stand between
-/// it and the start of the text, a line break or sentence punctuation.
+/// it and the start of the text, a line break or sentence punctuation. A byte-order mark is
+/// not text: a file that starts with one still starts a sentence after it.
 fn starts_sentence(text: &str, offset: usize) -> bool {
     let before = text[..offset].trim_end_matches(|c: char| {
         c.is_whitespace() && c != '\n'
-            || matches!(c, '"' | '\'' | '(' | '[' | '\u{201C}' | '\u{2018}')
+            || matches!(
+                c,
+                '"' | '\'' | '(' | '[' | '\u{201C}' | '\u{2018}' | '\u{FEFF}'
+            )
     });
     before
         .chars()
@@ -202,6 +267,7 @@ mod tests {
         assert!(starts_sentence("Sorry", 0));
         assert!(starts_sentence("Hi. \"Sorry", 5));
         assert!(!starts_sentence("But I CANNOT", 4));
+        assert!(starts_sentence("\u{FEFF}I can't", 3));
         assert_eq!(match_case("thank you".into(), true), "Thank you");
         assert_eq!(match_case("thank you".into(), false), "thank you");
         assert_eq!(match_case("请您".into(), true), "请您");

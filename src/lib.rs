@@ -39,8 +39,10 @@
 //! ```
 
 pub mod diagnostic;
+pub mod fix;
 pub mod matcher;
 pub mod normalize;
+pub mod placeholder;
 pub mod render;
 pub mod rules;
 pub mod selftest;
@@ -48,6 +50,8 @@ pub mod source;
 mod yaml;
 
 pub use diagnostic::{Diagnostic, Fix};
+pub use fix::{apply_fixes, AppliedFix, FixLevel, FixOptions, FixOutcome};
+pub use placeholder::{PlaceholderError, Placeholders};
 pub use rules::{FixSafety, Rule, RuleError, RuleKind, RuleSet, Severity};
 pub use source::{Segment, Source};
 
@@ -60,12 +64,24 @@ use matcher::Matcher;
 pub struct Linter {
     rules: RuleSet,
     matcher: Matcher,
+    placeholders: Placeholders,
 }
 
 impl Linter {
+    /// A linter that protects the default placeholder syntaxes (see [`placeholder`]).
     pub fn new(rules: RuleSet) -> Linter {
         let matcher = Matcher::new(rules.rules().cloned().collect());
-        Linter { rules, matcher }
+        Linter {
+            rules,
+            matcher,
+            placeholders: Placeholders::default(),
+        }
+    }
+
+    /// Replaces the placeholder syntaxes that are never reported or fixed.
+    pub fn with_placeholders(mut self, placeholders: Placeholders) -> Linter {
+        self.placeholders = placeholders;
+        self
     }
 
     /// A linter with the built-in packs only.
@@ -81,8 +97,13 @@ impl Linter {
     pub fn check(&self, source: &Source) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
         for segment in source.segments() {
-            let mut builder = DiagnosticBuilder::new(&segment);
-            for found in self.matcher.find(&segment.text) {
+            let matches = self.matcher.find(&segment.text);
+            if matches.is_empty() {
+                continue;
+            }
+            let placeholders = placeholder::Spans::new(self.placeholders.find(&segment.text));
+            let mut builder = DiagnosticBuilder::new(&segment, placeholders);
+            for found in matches {
                 let rule = &self.matcher.rules()[found.rule];
                 if let Some(diagnostic) = builder.build(rule, &found) {
                     diagnostics.push(diagnostic);

@@ -1,20 +1,24 @@
 //! Finding rule matches in one segment of text.
 //!
 //! All literal phrases of all rules are compiled once into a single leftmost-longest
-//! Aho-Corasick automaton, so the cost of a scan does not grow with the number of rules. Regex
-//! rules go through a `RegexSet` first, so only the patterns that match at all are run again
-//! for their captures. Matching happens on the [`NormalizedText`] view; every range handed on
-//! is mapped back to the segment's own bytes.
+//! Aho-Corasick automaton, so the cost of a scan does not grow with the number of rules. Building
+//! that automaton takes milliseconds, more than checking a typical draft, so it is built on first
+//! need: until a run has seen enough text, a first-character index of the same phrases finds the
+//! same leftmost-longest matches (see [`PhraseSearcher`]). Regex
+//! rules sit behind a literal prefilter: a second automaton over the prefixes every match of a
+//! pattern must start with, so a pattern is compiled and run only on text that could match it.
+//! Matching happens on the [`NormalizedText`] view; every range handed on is mapped back to the
+//! segment's own bytes.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
-use regex::RegexSet;
 
 use crate::normalize::{self, NormalizedText};
-use crate::rules::{Rule, RuleKind};
+use crate::rules::{Rule, RuleKind, RuleText};
 
 /// A rule matched in a segment; ranges are byte offsets into the segment's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,54 +34,219 @@ pub struct RuleMatch {
     pub terminator: Option<Range<usize>>,
 }
 
-/// Which rules a normalised phrase belongs to, and how it must sit among its neighbours.
+/// Which rules a normalised phrase belongs to (a range of its searcher's `rule_list`), and how
+/// it must sit among its neighbours.
 #[derive(Debug, Clone)]
 struct PhraseEntry {
-    rules: Vec<usize>,
+    rules: Range<u32>,
     boundary_before: bool,
     boundary_after: bool,
+}
+
+/// Finds the leftmost-longest phrase at or after a position.
+///
+/// Two strategies with identical results: a first-character index, which costs nothing to build
+/// and is fast on short texts, and the Aho-Corasick automaton, which costs milliseconds to build
+/// and is fast on everything. The automaton is built once a run has scanned enough text to repay
+/// it, or at the first long segment.
+#[derive(Debug)]
+struct PhraseSearcher {
+    kind: MatchKind,
+    keys: Vec<RuleText>,
+    entries: Vec<PhraseEntry>,
+    rule_list: Vec<usize>,
+    /// Entry indices ordered by first character, longest key first within one character.
+    order: Vec<u32>,
+    /// The slice of `order` for each first character.
+    by_first_char: FxHashMap<char, Range<u32>>,
+    automaton: OnceLock<AhoCorasick>,
+    scanned: AtomicUsize,
+}
+
+/// Text volume after which building the automaton pays for itself.
+const AUTOMATON_THRESHOLD: usize = 256 * 1024;
+
+impl PhraseSearcher {
+    /// Groups `(normalised key, rule)` pairs by key. Everything lives in a few flat vectors:
+    /// this runs at every start-up for thousands of phrases, and per-phrase allocations used to
+    /// cost more than checking a draft.
+    fn new(pairs: Vec<(&RuleText, usize)>, kind: MatchKind) -> Option<PhraseSearcher> {
+        let mut positions: FxHashMap<&str, u32> = FxHashMap::default();
+        positions.reserve(pairs.len());
+        let mut keys: Vec<RuleText> = Vec::with_capacity(pairs.len());
+        let mut owners: Vec<(u32, usize)> = Vec::with_capacity(pairs.len());
+        for (key, rule_index) in pairs {
+            if key.is_empty() {
+                continue;
+            }
+            let position = *positions.entry(&**key).or_insert_with(|| {
+                keys.push(key.clone());
+                (keys.len() - 1) as u32
+            });
+            owners.push((position, rule_index));
+        }
+        if keys.is_empty() {
+            return None;
+        }
+        owners.sort_unstable();
+        owners.dedup();
+
+        let mut rule_list = Vec::with_capacity(owners.len());
+        let mut entries = Vec::with_capacity(keys.len());
+        let mut owners = owners.into_iter().peekable();
+        for (index, key) in keys.iter().enumerate() {
+            let start = rule_list.len() as u32;
+            while let Some((_, rule_index)) = owners.next_if(|&(entry, _)| entry as usize == index)
+            {
+                rule_list.push(rule_index);
+            }
+            let mut entry = entry_for(key);
+            entry.rules = start..rule_list.len() as u32;
+            entries.push(entry);
+        }
+
+        let mut sorted: Vec<(char, std::cmp::Reverse<usize>, u32)> = keys
+            .iter()
+            .enumerate()
+            .map(|(index, key)| {
+                let first = key.chars().next().unwrap_or('\0');
+                (first, std::cmp::Reverse(key.len()), index as u32)
+            })
+            .collect();
+        sorted.sort_unstable();
+        let mut by_first_char: FxHashMap<char, Range<u32>> = FxHashMap::default();
+        let mut start = 0;
+        for end in 1..=sorted.len() {
+            if end == sorted.len() || sorted[end].0 != sorted[start].0 {
+                by_first_char.insert(sorted[start].0, start as u32..end as u32);
+                start = end;
+            }
+        }
+        let order = sorted.into_iter().map(|(_, _, index)| index).collect();
+
+        Some(PhraseSearcher {
+            kind,
+            keys,
+            entries,
+            rule_list,
+            order,
+            by_first_char,
+            automaton: OnceLock::new(),
+            scanned: AtomicUsize::new(0),
+        })
+    }
+
+    fn entry(&self, index: usize) -> &PhraseEntry {
+        &self.entries[index]
+    }
+
+    fn rules(&self, index: usize) -> &[usize] {
+        let range = &self.entries[index].rules;
+        &self.rule_list[range.start as usize..range.end as usize]
+    }
+
+    fn candidates(&self, c: char) -> impl Iterator<Item = usize> + '_ {
+        let range = self.by_first_char.get(&c).cloned().unwrap_or(0..0);
+        self.order[range.start as usize..range.end as usize]
+            .iter()
+            .map(|&index| index as usize)
+    }
+
+    /// The automaton, if this segment should use it.
+    fn automaton_for(&self, haystack: &str) -> Option<&AhoCorasick> {
+        if self.automaton.get().is_none() {
+            let scanned = self.scanned.fetch_add(haystack.len(), Ordering::Relaxed);
+            if haystack.len() < AUTOMATON_THRESHOLD / 4 && scanned < AUTOMATON_THRESHOLD {
+                return None;
+            }
+        }
+        Some(self.automaton.get_or_init(|| {
+            AhoCorasickBuilder::new()
+                .match_kind(self.kind)
+                .build(self.keys.iter().map(|key| key.as_bytes()))
+                .expect("an automaton over a few thousand short phrases always builds")
+        }))
+    }
+
+    /// The leftmost-longest key occurrence starting at or after `from`, as (entry, range).
+    fn find(
+        &self,
+        automaton: Option<&AhoCorasick>,
+        haystack: &str,
+        from: usize,
+    ) -> Option<(usize, Range<usize>)> {
+        if let Some(automaton) = automaton {
+            let found = automaton.find(Input::new(haystack).range(from..))?;
+            return Some((found.pattern().as_usize(), found.start()..found.end()));
+        }
+        for (offset, c) in haystack[from..].char_indices() {
+            let start = from + offset;
+            for index in self.candidates(c) {
+                if haystack[start..].starts_with(&*self.keys[index]) {
+                    return Some((index, start..start + self.keys[index].len()));
+                }
+            }
+        }
+        None
+    }
+
+    /// Every key occurrence, overlapping ones included (for a `Standard` searcher).
+    fn each_occurrence(&self, haystack: &str, mut found: impl FnMut(usize)) {
+        if let Some(automaton) = self.automaton_for(haystack) {
+            for occurrence in automaton.find_overlapping_iter(haystack) {
+                found(occurrence.pattern().as_usize());
+            }
+            return;
+        }
+        for (start, c) in haystack.char_indices() {
+            for index in self.candidates(c) {
+                if haystack[start..].starts_with(&*self.keys[index]) {
+                    found(index);
+                }
+            }
+        }
+    }
 }
 
 /// The compiled form of a rule set.
 #[derive(Debug, Clone)]
 pub struct Matcher {
     rules: Vec<Arc<Rule>>,
-    phrase_automaton: Option<AhoCorasick>,
-    phrase_entries: Vec<PhraseEntry>,
-    exception_automaton: Option<AhoCorasick>,
-    exception_entries: Vec<PhraseEntry>,
-    longest_exception: usize,
-    pattern_set: Option<RegexSet>,
-    pattern_rules: Vec<usize>,
+    phrases: Option<Arc<PhraseSearcher>>,
+    /// Each rule's normalised exceptions, with their boundary requirements.
+    exceptions: Vec<Vec<(RuleText, PhraseEntry)>>,
+    /// Prefixes of pattern rules; an entry's `rules` are the patterns it may start.
+    prefixes: Option<Arc<PhraseSearcher>>,
+    /// Pattern rules without a usable prefix set, run on every segment.
+    unfiltered_patterns: Vec<usize>,
     /// Normalised literal pieces of each rule's rewrites.
     rewrite_literals: Vec<Vec<String>>,
 }
 
 impl Matcher {
     pub fn new(rules: Vec<Arc<Rule>>) -> Matcher {
-        let mut phrase_index: HashMap<String, usize> = HashMap::new();
-        let mut phrase_entries: Vec<PhraseEntry> = Vec::new();
-        let mut exception_index: HashMap<String, usize> = HashMap::new();
-        let mut exception_entries: Vec<PhraseEntry> = Vec::new();
-        let mut pattern_sources = Vec::new();
-        let mut pattern_rules = Vec::new();
+        let mut phrase_keys: Vec<(&RuleText, usize)> = Vec::new();
+        let mut exceptions = Vec::with_capacity(rules.len());
+        let mut prefix_keys: Vec<(&RuleText, usize)> = Vec::new();
+        let mut unfiltered_patterns = Vec::new();
         let mut rewrite_literals = Vec::with_capacity(rules.len());
 
         for (rule_index, rule) in rules.iter().enumerate() {
-            for phrase in &rule.phrases {
-                add_phrase(&mut phrase_index, &mut phrase_entries, phrase, rule_index);
-            }
-            for exception in &rule.exceptions {
-                add_phrase(
-                    &mut exception_index,
-                    &mut exception_entries,
-                    exception,
-                    rule_index,
-                );
-            }
-            if let (RuleKind::Pattern, Some((_, regex))) = (rule.kind, &rule.pattern) {
-                pattern_sources.push(regex.as_str().to_string());
-                pattern_rules.push(rule_index);
+            phrase_keys.extend(rule.normalized_phrases.iter().map(|key| (key, rule_index)));
+            exceptions.push(
+                rule.normalized_exceptions
+                    .iter()
+                    .filter(|key| !key.is_empty())
+                    .map(|key| (key.clone(), entry_for(key)))
+                    .collect(),
+            );
+            if let (RuleKind::Pattern, Some(pattern)) = (rule.kind, &rule.pattern) {
+                match &pattern.prefixes {
+                    Some(prefixes) => {
+                        prefix_keys.extend(prefixes.iter().map(|key| (key, rule_index)));
+                    }
+                    None => unfiltered_patterns.push(rule_index),
+                }
             }
             rewrite_literals.push(
                 rule.rewrites
@@ -89,28 +258,15 @@ impl Matcher {
             );
         }
 
-        let phrase_automaton = build_automaton(&phrase_index, MatchKind::LeftmostLongest);
-        let exception_automaton = build_automaton(&exception_index, MatchKind::Standard);
-        let longest_exception = exception_index.keys().map(String::len).max().unwrap_or(0);
-        let pattern_set = (!pattern_sources.is_empty()).then(|| {
-            // Each pattern already compiled on its own within the same limits (rule loading
-            // checks that), and a set of them is no harder to build.
-            regex::RegexSetBuilder::new(&pattern_sources)
-                .case_insensitive(true)
-                .size_limit(64 * 1024 * 1024)
-                .build()
-                .expect("patterns that compiled alone compile as a set")
-        });
+        let phrases = PhraseSearcher::new(phrase_keys, MatchKind::LeftmostLongest).map(Arc::new);
+        let prefixes = PhraseSearcher::new(prefix_keys, MatchKind::Standard).map(Arc::new);
 
         Matcher {
             rules,
-            phrase_automaton,
-            phrase_entries,
-            exception_automaton,
-            exception_entries,
-            longest_exception,
-            pattern_set,
-            pattern_rules,
+            phrases,
+            exceptions,
+            prefixes,
+            unfiltered_patterns,
             rewrite_literals,
         }
     }
@@ -133,20 +289,19 @@ impl Matcher {
     }
 
     fn find_phrases(&self, text: &str, view: &NormalizedText, out: &mut Vec<RuleMatch>) {
-        let Some(automaton) = &self.phrase_automaton else {
+        let Some(phrases) = &self.phrases else {
             return;
         };
         let haystack = view.text.as_str();
+        let automaton = phrases.automaton_for(haystack);
         let mut position = 0;
         while position < haystack.len() {
-            let Some(found) = automaton.find(Input::new(haystack).range(position..)) else {
+            let Some((entry_index, range)) = phrases.find(automaton, haystack, position) else {
                 break;
             };
-            let entry = &self.phrase_entries[found.pattern().as_usize()];
-            let range = found.start()..found.end();
             let mut accepted = false;
-            if sits_on_boundaries(haystack, &range, entry) {
-                for &rule_index in &entry.rules {
+            if sits_on_boundaries(haystack, &range, phrases.entry(entry_index)) {
+                for &rule_index in phrases.rules(entry_index) {
                     if self.keeps(rule_index, haystack, &range) {
                         accepted = true;
                         out.push(self.phrase_match(rule_index, text, view, range.clone()));
@@ -204,12 +359,20 @@ impl Matcher {
     }
 
     fn find_patterns(&self, text: &str, view: &NormalizedText, out: &mut Vec<RuleMatch>) {
-        let Some(set) = &self.pattern_set else {
-            return;
-        };
-        for set_index in set.matches(&view.text).iter() {
-            let rule_index = self.pattern_rules[set_index];
-            let Some((_, regex)) = &self.rules[rule_index].pattern else {
+        let mut candidates = self.unfiltered_patterns.clone();
+        if let Some(prefixes) = &self.prefixes {
+            prefixes.each_occurrence(&view.text, |entry| {
+                candidates.extend(prefixes.rules(entry));
+            });
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        for rule_index in candidates {
+            let Some(regex) = self.rules[rule_index]
+                .pattern
+                .as_ref()
+                .and_then(|pattern| pattern.regex())
+            else {
                 continue;
             };
             for captures in regex.captures_iter(&view.text) {
@@ -235,30 +398,33 @@ impl Matcher {
 
     /// Whether a candidate match of a rule survives its exceptions and does not already read
     /// like one of its rewrites.
+    /// For a clause rule the exceptions apply to the whole clause it would underline, so that
+    /// "I can't … unless …" can be left to a more specific rule.
     fn keeps(&self, rule_index: usize, haystack: &str, range: &Range<usize>) -> bool {
-        !self.excepted(rule_index, haystack, range)
+        let covered = if self.rules[rule_index].clause {
+            range.start..clause_after(haystack, range.end).rest.end.max(range.end)
+        } else {
+            range.clone()
+        };
+        !self.excepted(rule_index, haystack, &covered)
             && !self.reads_like_rewrite(rule_index, haystack, range)
     }
 
+    /// Whether one of the rule's exceptions occurs in the text overlapping the match. Candidates
+    /// are rare and exceptions few, so a search around the candidate beats scanning every text.
     fn excepted(&self, rule_index: usize, haystack: &str, range: &Range<usize>) -> bool {
-        let Some(automaton) = &self.exception_automaton else {
-            return false;
-        };
-        if self.rules[rule_index].exceptions.is_empty() {
-            return false;
-        }
-        let window = floor_boundary(haystack, range.start.saturating_sub(self.longest_exception))
-            ..ceil_boundary(haystack, range.end + self.longest_exception);
-        automaton
-            .find_overlapping_iter(Input::new(haystack).range(window))
-            .any(|found| {
-                let entry = &self.exception_entries[found.pattern().as_usize()];
-                let exception = found.start()..found.end();
-                exception.start < range.end
-                    && exception.end > range.start
-                    && entry.rules.contains(&rule_index)
-                    && sits_on_boundaries(haystack, &exception, entry)
-            })
+        self.exceptions[rule_index].iter().any(|(key, entry)| {
+            let window = floor_boundary(haystack, range.start.saturating_sub(key.len()))
+                ..ceil_boundary(haystack, range.end + key.len());
+            haystack[window.clone()]
+                .match_indices(&**key)
+                .any(|(offset, _)| {
+                    let exception = window.start + offset..window.start + offset + key.len();
+                    exception.start < range.end
+                        && exception.end > range.start
+                        && sits_on_boundaries(haystack, &exception, entry)
+                })
+        })
     }
 
     fn reads_like_rewrite(&self, rule_index: usize, haystack: &str, range: &Range<usize>) -> bool {
@@ -274,43 +440,12 @@ impl Matcher {
     }
 }
 
-fn add_phrase(
-    index: &mut HashMap<String, usize>,
-    entries: &mut Vec<PhraseEntry>,
-    phrase: &str,
-    rule_index: usize,
-) {
-    let key = normalize::normalize(phrase);
-    if key.is_empty() {
-        return;
+fn entry_for(key: &str) -> PhraseEntry {
+    PhraseEntry {
+        rules: 0..0,
+        boundary_before: key.chars().next().is_some_and(is_word_char),
+        boundary_after: key.chars().last().is_some_and(is_word_char),
     }
-    let position = *index.entry(key.clone()).or_insert_with(|| {
-        entries.push(PhraseEntry {
-            rules: Vec::new(),
-            boundary_before: key.chars().next().is_some_and(is_word_char),
-            boundary_after: key.chars().last().is_some_and(is_word_char),
-        });
-        entries.len() - 1
-    });
-    if !entries[position].rules.contains(&rule_index) {
-        entries[position].rules.push(rule_index);
-    }
-}
-
-fn build_automaton(index: &HashMap<String, usize>, kind: MatchKind) -> Option<AhoCorasick> {
-    if index.is_empty() {
-        return None;
-    }
-    let mut keys = vec![""; index.len()];
-    for (key, &position) in index {
-        keys[position] = key;
-    }
-    Some(
-        AhoCorasickBuilder::new()
-            .match_kind(kind)
-            .build(&keys)
-            .expect("an automaton over a few thousand short phrases always builds"),
-    )
 }
 
 /// Letters and digits of scripts that separate words with spaces. CJK text has no word
@@ -398,6 +533,59 @@ fn ceil_boundary(text: &str, mut offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first-character index and the automaton must agree everywhere, or a run's results
+    /// would depend on how much text it had seen before.
+    #[test]
+    fn both_phrase_strategies_find_the_same_matches() {
+        let keys: Vec<RuleText> = ["ab", "abc", "b", "bcd", "你好", "你", "好的呀", "c d", "d"]
+            .into_iter()
+            .map(RuleText::from)
+            .collect();
+        let pairs = || {
+            keys.iter()
+                .enumerate()
+                .map(|(rule, key)| (key, rule))
+                .collect()
+        };
+        let searcher = PhraseSearcher::new(pairs(), MatchKind::LeftmostLongest).unwrap();
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(searcher.keys.iter().map(|key| key.as_bytes()))
+            .unwrap();
+        let overlapping = PhraseSearcher::new(pairs(), MatchKind::Standard).unwrap();
+        let overlapping_automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(overlapping.keys.iter().map(|key| key.as_bytes()))
+            .unwrap();
+        let alphabet: Vec<char> = "abcd 你好的呀".chars().collect();
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..2000 {
+            let mut text = String::new();
+            for _ in 0..12 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            for (from, _) in text.char_indices() {
+                assert_eq!(
+                    searcher.find(None, &text, from),
+                    searcher.find(Some(&automaton), &text, from),
+                    "{text:?} from {from}"
+                );
+            }
+            let mut small = Vec::new();
+            overlapping.each_occurrence(&text, |index| small.push(index));
+            let mut large: Vec<usize> = overlapping_automaton
+                .find_overlapping_iter(&text)
+                .map(|found| found.pattern().as_usize())
+                .collect();
+            small.sort_unstable();
+            large.sort_unstable();
+            assert_eq!(small, large, "{text:?}");
+        }
+    }
 
     #[test]
     fn clause_stops_at_sentence_punctuation() {

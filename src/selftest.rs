@@ -73,7 +73,7 @@ pub fn run(linter: &Linter, include: impl Fn(&Rule) -> bool) -> SelfTestReport {
             report.rules += 1;
             let origin = pack.origin.to_string();
             let failure = |kind, text: &str, fired: Vec<String>| ExampleFailure {
-                rule: rule.id.clone(),
+                rule: rule.id.to_string(),
                 origin: origin.clone(),
                 kind,
                 text: text.to_string(),
@@ -81,7 +81,7 @@ pub fn run(linter: &Linter, include: impl Fn(&Rule) -> bool) -> SelfTestReport {
             };
             for text in &rule.examples.bad {
                 report.examples += 1;
-                if !fired_ids(linter, text).contains(&rule.id) {
+                if !fired_ids(linter, text).iter().any(|id| *id == rule.id) {
                     report
                         .failures
                         .push(failure(ExampleKind::Bad, text, Vec::new()));
@@ -90,7 +90,7 @@ pub fn run(linter: &Linter, include: impl Fn(&Rule) -> bool) -> SelfTestReport {
             for text in &rule.examples.good {
                 report.examples += 1;
                 let fired = fired_ids(linter, text);
-                if fired.contains(&rule.id) {
+                if fired.iter().any(|id| *id == rule.id) {
                     report
                         .failures
                         .push(failure(ExampleKind::Good, text, fired));
@@ -105,7 +105,7 @@ pub fn run(linter: &Linter, include: impl Fn(&Rule) -> bool) -> SelfTestReport {
                         diagnostic.severity >= Severity::Warning
                             && diagnostic.rule.language == rule.language
                     })
-                    .map(|diagnostic| diagnostic.rule.id.clone())
+                    .map(|diagnostic| diagnostic.rule.id.to_string())
                     .collect();
                 if !flagged.is_empty() {
                     report
@@ -122,7 +122,7 @@ fn fired_ids(linter: &Linter, text: &str) -> Vec<String> {
     linter
         .check_text(text)
         .into_iter()
-        .map(|diagnostic| diagnostic.rule.id.clone())
+        .map(|diagnostic| diagnostic.rule.id.to_string())
         .collect()
 }
 
@@ -144,6 +144,6 @@ fn recommended_wordings(rule: &Rule) -> Vec<String> {
             text
         })
         .collect();
-    wordings.extend(rule.instead.iter().cloned());
+    wordings.extend(rule.instead.iter().map(|text| text.to_string()));
     wordings
 }

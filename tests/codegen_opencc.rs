@@ -213,6 +213,17 @@ impl Tables {
         );
         render_char_table(&mut out, "TRAD_TO_TAIWAN", &self.trad_to_taiwan);
 
+        let _ = writeln!(
+            out,
+            "\n/// The longest key of [`SIMP_TO_TRAD_PHRASES`], in characters.\n\
+             pub(crate) const SIMP_TO_TRAD_PHRASE_MAX_CHARS: usize = {};",
+            self.simp_to_trad_phrases
+                .keys()
+                .map(|key| key.chars().count())
+                .max()
+                .unwrap_or(0)
+        );
+
         out.push_str(
             "\n/// Simplified → Traditional phrases, sorted by key, keeping only those that\n\
              /// [`SIMP_TO_TRAD`] applied character by character gets wrong.\n\

@@ -104,6 +104,23 @@ pub struct CheckArgs {
     /// Worker threads for checking many files (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
+    /// Apply safe fixes in place and report what remains; with standard input, print the fixed
+    /// draft to stdout and the findings to stderr.
+    #[arg(long, help_heading = "Fixing")]
+    pub fix: bool,
+    /// Apply unsafe fixes too (they change meaning or register); needs --fix or --diff.
+    #[arg(long, help_heading = "Fixing")]
+    pub unsafe_fixes: bool,
+    /// Print a unified diff of what --fix would change, and write nothing.
+    #[arg(long, help_heading = "Fixing")]
+    pub diff: bool,
+    /// Also treat text matching REGEX as a placeholder: never reported, never changed;
+    /// repeatable.
+    #[arg(long = "placeholder", value_name = "REGEX", help_heading = "Fixing")]
+    pub placeholders: Vec<String>,
+    /// Do not protect the built-in placeholder syntaxes ({{name}}, {0}, %s, ${var}, [数字x], …).
+    #[arg(long, help_heading = "Fixing")]
+    pub no_default_placeholders: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

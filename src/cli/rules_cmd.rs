@@ -85,7 +85,7 @@ pub fn explain(sources: &RuleSources, id: &str) -> i32 {
         None => {
             let near: Vec<&str> = rules
                 .rules()
-                .map(|rule| rule.id.as_str())
+                .map(|rule| &*rule.id)
                 .filter(|known| known.contains(id) || id.contains(*known))
                 .take(5)
                 .collect();
@@ -108,8 +108,8 @@ pub fn explanation(rule: &Rule) -> String {
     if !rule.phrases.is_empty() {
         let _ = writeln!(text, "  Phrases: {}", rule.phrases.join(" · "));
     }
-    if let Some((pattern, _)) = &rule.pattern {
-        let _ = writeln!(text, "  Pattern: {pattern}");
+    if let Some(pattern) = &rule.pattern {
+        let _ = writeln!(text, "  Pattern: {}", pattern.source);
     }
     if !rule.exceptions.is_empty() {
         let _ = writeln!(text, "  Not when part of: {}", rule.exceptions.join(" · "));

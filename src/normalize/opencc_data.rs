@@ -8067,6 +8067,9 @@ pub(crate) static TRAD_TO_TAIWAN: &[(char, char)] = &[
     ('齶', '顎'),
 ];
 
+/// The longest key of [`SIMP_TO_TRAD_PHRASES`], in characters.
+pub(crate) const SIMP_TO_TRAD_PHRASE_MAX_CHARS: usize = 15;
+
 /// Simplified → Traditional phrases, sorted by key, keeping only those that
 /// [`SIMP_TO_TRAD`] applied character by character gets wrong.
 #[rustfmt::skip]

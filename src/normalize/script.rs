@@ -1,9 +1,8 @@
 //! Which Chinese script a writer uses, and rendering rewrites in it.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
-use super::opencc_data::{SIMP_TO_TRAD, SIMP_TO_TRAD_PHRASES, TRAD_TO_SIMP, TRAD_TO_TAIWAN};
+use super::opencc_data::{
+    SIMP_TO_TRAD, SIMP_TO_TRAD_PHRASES, SIMP_TO_TRAD_PHRASE_MAX_CHARS, TRAD_TO_SIMP, TRAD_TO_TAIWAN,
+};
 
 /// The Chinese script of a piece of text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,27 +57,27 @@ fn lookup(table: &[(char, char)], c: char) -> Option<char> {
 /// phrase where OpenCC knows a phrase whose characters convert differently together
 /// (`头发` → `頭髮`), character by character otherwise, then Taiwan's variant forms (`裏` → `裡`).
 pub fn to_traditional(text: &str) -> String {
-    static PHRASES: OnceLock<(HashMap<&'static str, &'static str>, usize)> = OnceLock::new();
-    let (phrases, longest) = PHRASES.get_or_init(|| {
-        let longest = SIMP_TO_TRAD_PHRASES
-            .iter()
-            .map(|(from, _)| from.chars().count())
-            .max()
-            .unwrap_or(0);
-        (SIMP_TO_TRAD_PHRASES.iter().copied().collect(), longest)
-    });
+    // The table is sorted by key; a binary search per candidate costs nothing next to building a
+    // hash map of ten thousand phrases on every start-up.
+    let longest = SIMP_TO_TRAD_PHRASE_MAX_CHARS;
+    let phrase = |candidate: &str| {
+        SIMP_TO_TRAD_PHRASES
+            .binary_search_by(|&(from, _)| from.cmp(candidate))
+            .ok()
+            .map(|index| SIMP_TO_TRAD_PHRASES[index].1)
+    };
 
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = String::with_capacity(text.len());
     let mut index = 0;
     'outer: while index < chars.len() {
-        let max_len = (*longest).min(chars.len() - index);
+        let max_len = longest.min(chars.len() - index);
         for len in (2..=max_len).rev() {
             let start = chars[index].0;
             let end = chars
                 .get(index + len)
                 .map_or(text.len(), |&(offset, _)| offset);
-            if let Some(traditional) = phrases.get(&text[start..end]) {
+            if let Some(traditional) = phrase(&text[start..end]) {
                 out.extend(traditional.chars().map(taiwan_form));
                 index += len;
                 continue 'outer;

@@ -28,7 +28,7 @@ pub fn render(
         let rule = &diagnostic.rule;
         let label = match diagnostic.suggestions.first() {
             Some(first) => format!("try: {first}"),
-            None => rule.category.clone(),
+            None => rule.category.to_string(),
         };
         let mut notes = Vec::new();
         for (index, suggestion) in diagnostic.suggestions.iter().enumerate() {
@@ -44,8 +44,8 @@ pub fn render(
         }
         notes.push(format!("source: {}", rule.source));
         let report = Report::new(report_severity(diagnostic.severity))
-            .with_message(rule.message.as_str())
-            .with_code(rule.id.as_str())
+            .with_message(&*rule.message)
+            .with_code(&*rule.id)
             .with_labels(vec![
                 Label::primary((), diagnostic.span.clone()).with_message(label)
             ])

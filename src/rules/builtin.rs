@@ -1,46 +1,125 @@
-//! The packs under `rules/`, embedded so the binary needs no files at run time.
+//! The built-in packs, compiled into the binary as data.
+//!
+//! The packs are written in YAML under `rules/`; `tests/codegen_builtin.rs` loads and validates
+//! them with the same loader as user packs and writes the result to `builtin_data.rs`, failing
+//! when the checked-in copy is stale. Start-up then costs no YAML parsing and no regex
+//! compilation, which is what keeps a one-draft check within a few milliseconds.
 
-/// `(path below rules/, file text)` of every built-in pack, in path order.
-///
-/// A test checks that this list and the `rules/` directory agree, so a new pack cannot be
-/// forgotten here.
-pub static BUILTIN_PACKS: &[(&str, &str)] = &[];
+use std::borrow::Cow;
+use std::sync::Arc;
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+use super::builtin_data::BUILTIN_PACKS;
+use super::load::PackSpans;
+use super::pattern::Pattern;
+use super::template::Template;
+use super::{Examples, FixSafety, PackOrigin, Rule, RuleKind, RulePack, RuleText, Severity};
 
-    #[test]
-    fn every_pack_file_is_embedded() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
-        let mut on_disk = Vec::new();
-        let mut pending = if root.is_dir() {
-            vec![root.clone()]
-        } else {
-            Vec::new()
-        };
-        while let Some(dir) = pending.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    pending.push(path);
-                } else if path
-                    .extension()
-                    .is_some_and(|ext| ext == "yaml" || ext == "yml")
-                {
-                    let relative = path.strip_prefix(&root).unwrap();
-                    on_disk.push(relative.to_string_lossy().replace('\\', "/"));
-                }
-            }
-        }
-        on_disk.sort();
-        let embedded: Vec<String> = BUILTIN_PACKS
+/// A validated pack, as generated code.
+pub struct PackData {
+    /// The pack file's path below `rules/`.
+    pub path: &'static str,
+    pub name: &'static str,
+    pub language: &'static str,
+    pub description: &'static str,
+    pub rules: &'static [RuleData],
+}
+
+/// A validated rule, as generated code; mirrors [`Rule`].
+pub struct RuleData {
+    pub id: &'static str,
+    pub kind: RuleKind,
+    pub category: &'static str,
+    pub severity: Severity,
+    pub message: &'static str,
+    pub why: &'static str,
+    pub source: &'static str,
+    pub phrases: &'static [&'static str],
+    pub normalized_phrases: &'static [&'static str],
+    pub pattern: Option<PatternData>,
+    pub rewrites: &'static [&'static str],
+    pub instead: &'static [&'static str],
+    pub clause: bool,
+    pub exceptions: &'static [&'static str],
+    pub normalized_exceptions: &'static [&'static str],
+    pub fix: FixSafety,
+    pub bad: &'static [&'static str],
+    pub good: &'static [&'static str],
+}
+
+/// A pattern's load-time analysis, as generated code; mirrors [`Pattern`].
+pub struct PatternData {
+    pub source: &'static str,
+    pub normalized: &'static str,
+    pub captures: &'static [Option<&'static str>],
+    pub prefixes: Option<&'static [&'static str]>,
+}
+
+/// The built-in packs as rule packs.
+pub(super) fn packs() -> impl Iterator<Item = RulePack> {
+    BUILTIN_PACKS.iter().map(|pack| RulePack {
+        name: pack.name.to_string(),
+        language: pack.language.to_string(),
+        description: pack.description.to_string(),
+        origin: PackOrigin::Builtin(pack.path),
+        rules: pack
+            .rules
             .iter()
-            .map(|(path, _)| path.to_string())
-            .collect();
-        assert_eq!(
-            embedded, on_disk,
-            "update BUILTIN_PACKS in src/rules/builtin.rs"
-        );
+            .map(|rule| Arc::new(rule.to_rule(pack)))
+            .collect(),
+        spans: PackSpans {
+            text: Arc::from(""),
+            name: 0..0,
+            rule_ids: vec![0..0; pack.rules.len()],
+        },
+    })
+}
+
+fn texts(items: &'static [&'static str]) -> Vec<RuleText> {
+    items.iter().map(|&item| Cow::Borrowed(item)).collect()
+}
+
+impl RuleData {
+    fn to_rule(&'static self, pack: &'static PackData) -> Rule {
+        Rule {
+            id: Cow::Borrowed(self.id),
+            pack: Cow::Borrowed(pack.name),
+            language: Cow::Borrowed(pack.language),
+            kind: self.kind,
+            category: Cow::Borrowed(self.category),
+            severity: self.severity,
+            message: Cow::Borrowed(self.message),
+            why: Cow::Borrowed(self.why),
+            source: Cow::Borrowed(self.source),
+            phrases: texts(self.phrases),
+            normalized_phrases: texts(self.normalized_phrases),
+            pattern: self.pattern.as_ref().map(|pattern| {
+                Pattern::precomputed(
+                    pattern.source,
+                    pattern.normalized,
+                    pattern
+                        .captures
+                        .iter()
+                        .map(|name| name.map(str::to_string))
+                        .collect(),
+                    pattern.prefixes.map(texts),
+                )
+            }),
+            rewrites: self
+                .rewrites
+                .iter()
+                // Validated when generated; a template that no longer parses is a generator bug
+                // that the codegen test catches, so an empty rewrite list is a safe fallback.
+                .filter_map(|rewrite| Template::parse(rewrite).ok())
+                .collect(),
+            instead: texts(self.instead),
+            clause: self.clause,
+            exceptions: texts(self.exceptions),
+            normalized_exceptions: texts(self.normalized_exceptions),
+            fix: self.fix,
+            examples: Examples {
+                bad: texts(self.bad),
+                good: texts(self.good),
+            },
+        }
     }
 }

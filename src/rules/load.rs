@@ -1,21 +1,19 @@
 //! Reading one pack file and checking everything that can be checked before matching.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
-use regex::RegexBuilder;
 use serde::Deserialize;
 
+use super::pattern::Pattern;
 use super::template::{Template, TemplatePart};
-use super::{Examples, FixSafety, PackOrigin, Rule, RuleError, RuleKind, RulePack, Severity};
+use super::{
+    Examples, FixSafety, PackOrigin, Rule, RuleError, RuleKind, RulePack, RuleText, Severity,
+};
 use crate::normalize;
 use crate::yaml::{self, Spanned};
-
-/// Compiled-program limits for user regexes: generous for any real rule, small enough that a
-/// hostile `(a{1000}){1000}` fails at load time instead of eating memory.
-const REGEX_SIZE_LIMIT: usize = 2 * 1024 * 1024;
-const REGEX_DFA_SIZE_LIMIT: usize = 8 * 1024 * 1024;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -245,12 +243,7 @@ fn build_rule(
             }
             let mut templates = Vec::new();
             for item in &rewrite.value {
-                templates.push(checked_template(
-                    reporter,
-                    item,
-                    clause,
-                    pattern.as_ref().map(|(_, regex)| regex),
-                )?);
+                templates.push(checked_template(reporter, item, clause, pattern.as_ref())?);
             }
             templates
         }
@@ -292,26 +285,40 @@ fn build_rule(
         ));
     }
 
+    let owned =
+        |items: Vec<String>| -> Vec<RuleText> { items.into_iter().map(Cow::Owned).collect() };
     Ok(Rule {
-        id: raw.id.value,
-        pack: pack.to_string(),
-        language: language.to_string(),
+        id: raw.id.value.into(),
+        pack: pack.to_string().into(),
+        language: language.to_string().into(),
         kind,
-        category: raw.category.value,
+        category: raw.category.value.into(),
         severity: raw.severity,
-        message: raw.message.value.trim().to_string(),
-        why: raw.why.value.trim().to_string(),
-        source: raw.source.value.trim().to_string(),
-        phrases,
+        message: raw.message.value.trim().to_string().into(),
+        why: raw.why.value.trim().to_string().into(),
+        source: raw.source.value.trim().to_string().into(),
+        normalized_phrases: owned(
+            phrases
+                .iter()
+                .map(|phrase| normalize::normalize(phrase))
+                .collect(),
+        ),
+        phrases: owned(phrases),
         pattern,
         rewrites,
-        instead: raw.instead.unwrap_or_default(),
+        instead: owned(raw.instead.unwrap_or_default()),
         clause,
-        exceptions,
+        normalized_exceptions: owned(
+            exceptions
+                .iter()
+                .map(|item| normalize::normalize(item))
+                .collect(),
+        ),
+        exceptions: owned(exceptions),
         fix,
         examples: Examples {
-            bad: raw.examples.value.bad,
-            good: raw.examples.value.good,
+            bad: owned(raw.examples.value.bad),
+            good: owned(raw.examples.value.good),
         },
     })
 }
@@ -381,42 +388,22 @@ fn checked_phrases(
 fn compile_pattern(
     reporter: &mut Reporter,
     pattern: &Spanned<String>,
-) -> Result<(String, regex::Regex), RuleError> {
-    if pattern.value.is_empty() {
-        return Err(reporter.error(
-            pattern.span.clone(),
-            "empty pattern: it would match everywhere",
-        ));
-    }
-    let normalized = normalize::normalize_pattern(&pattern.value);
-    let regex = RegexBuilder::new(&normalized)
-        .case_insensitive(true)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(REGEX_DFA_SIZE_LIMIT)
-        .build()
-        .map_err(|error| {
-            let detail = match error {
-                regex::Error::CompiledTooBig(limit) => format!(
-                    "pattern is too complex (its compiled form exceeds {limit} bytes); simplify repetitions"
-                ),
-                other => other.to_string(),
-            };
-            reporter.error(pattern.span.clone(), format!("invalid pattern: {detail}"))
-        })?;
-    if regex.is_match("") {
-        return Err(reporter.error(
-            pattern.span.clone(),
-            "pattern matches the empty string, so it would fire everywhere",
-        ));
-    }
-    Ok((pattern.value.clone(), regex))
+) -> Result<Pattern, RuleError> {
+    Pattern::new(&pattern.value).map_err(|detail| {
+        let message = if detail.starts_with("empty pattern") || detail.contains("empty string") {
+            detail
+        } else {
+            format!("invalid pattern: {detail}")
+        };
+        reporter.error(pattern.span.clone(), message)
+    })
 }
 
 fn checked_template(
     reporter: &mut Reporter,
     item: &Spanned<String>,
     clause: bool,
-    regex: Option<&regex::Regex>,
+    pattern: Option<&Pattern>,
 ) -> Result<Template, RuleError> {
     let template = Template::parse(&item.value).map_err(|error| {
         reporter.error(
@@ -428,18 +415,14 @@ fn checked_template(
         return Err(reporter.error(item.span.clone(), "empty rewrite"));
     }
     for part in &template.parts {
-        let problem = match (part, regex) {
+        let problem = match (part, pattern) {
             (TemplatePart::Rest, _) if !clause => {
                 Some("`${rest}` needs `clause: true`".to_string())
             }
-            (TemplatePart::Group(number), Some(regex)) if *number >= regex.captures_len() => {
+            (TemplatePart::Group(number), Some(pattern)) if *number >= pattern.captures.len() => {
                 Some(format!("the pattern has no capture group {number}"))
             }
-            (TemplatePart::Named(name), Some(regex))
-                if !regex
-                    .capture_names()
-                    .any(|known| known == Some(name.as_str())) =>
-            {
+            (TemplatePart::Named(name), Some(pattern)) if pattern.group_index(name).is_none() => {
                 Some(format!("the pattern has no capture group named `{name}`"))
             }
             (TemplatePart::Group(_) | TemplatePart::Named(_), None) => {

@@ -3,22 +3,24 @@
 //! A rule's behaviour comes from its [`RuleKind`]; its content (phrases, rewrites, examples) is
 //! data loaded from YAML packs. See `docs/rules.md` for the file format.
 
-mod builtin;
+pub mod builtin;
+mod builtin_data;
 mod load;
+pub mod pattern;
 pub mod reference;
 pub mod template;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use regex::Regex;
 use serde::Deserialize;
 
-pub use builtin::BUILTIN_PACKS;
 pub use load::load_pack;
+use pattern::Pattern;
 use template::Template;
 
 /// How serious a finding is. Ordered: `Hint < Info < Warning < Error`.
@@ -109,32 +111,39 @@ impl RuleKind {
     }
 }
 
+/// Text of a rule: borrowed from the binary for built-in rules, owned for rules loaded from files.
+pub type RuleText = Cow<'static, str>;
+
 /// Texts a rule must fire on (`bad`) and must stay quiet on (`good`).
 #[derive(Debug, Clone, Default)]
 pub struct Examples {
-    pub bad: Vec<String>,
-    pub good: Vec<String>,
+    pub bad: Vec<RuleText>,
+    pub good: Vec<RuleText>,
 }
 
 /// A validated rule.
 #[derive(Debug, Clone)]
 pub struct Rule {
-    pub id: String,
-    pub pack: String,
-    pub language: String,
+    pub id: RuleText,
+    pub pack: RuleText,
+    pub language: RuleText,
     pub kind: RuleKind,
-    pub category: String,
+    pub category: RuleText,
     pub severity: Severity,
-    pub message: String,
-    pub why: String,
-    pub source: String,
-    pub phrases: Vec<String>,
-    /// The pattern as written, and compiled against the normalised view.
-    pub pattern: Option<(String, Regex)>,
+    pub message: RuleText,
+    pub why: RuleText,
+    pub source: RuleText,
+    pub phrases: Vec<RuleText>,
+    /// `phrases` as the matcher sees them, folded by [`crate::normalize::normalize`].
+    pub normalized_phrases: Vec<RuleText>,
+    /// A `pattern` rule's regex, matched against the normalised view.
+    pub pattern: Option<Pattern>,
     pub rewrites: Vec<Template>,
-    pub instead: Vec<String>,
+    pub instead: Vec<RuleText>,
     pub clause: bool,
-    pub exceptions: Vec<String>,
+    pub exceptions: Vec<RuleText>,
+    /// `exceptions`, folded like `normalized_phrases`.
+    pub normalized_exceptions: Vec<RuleText>,
     pub fix: FixSafety,
     pub examples: Examples,
 }
@@ -199,14 +208,16 @@ impl std::error::Error for RuleError {}
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     pub packs: Vec<RulePack>,
+    /// Every rule id and the pack that defines it, so adding a pack stays linear.
+    ids: std::collections::HashMap<String, String>,
 }
 
 impl RuleSet {
     /// The packs embedded in the binary.
     pub fn builtin() -> Result<RuleSet, RuleError> {
         let mut set = RuleSet::default();
-        for (path, text) in BUILTIN_PACKS {
-            set.add(load_pack(text, PackOrigin::Builtin(path))?)?;
+        for pack in builtin::packs() {
+            set.add(pack)?;
         }
         Ok(set)
     }
@@ -236,13 +247,16 @@ impl RuleSet {
             ));
         }
         for rule in &pack.rules {
-            if let Some(existing) = self.rule(&rule.id) {
+            if let Some(existing) = self.ids.get(&*rule.id) {
                 let message = format!(
-                    "duplicate rule id `{}`: already defined in pack `{}`",
-                    rule.id, existing.pack
+                    "duplicate rule id `{}`: already defined in pack `{existing}`",
+                    rule.id
                 );
                 return Err(load::duplicate_error(&pack, "id", &rule.id, &message));
             }
+        }
+        for rule in &pack.rules {
+            self.ids.insert(rule.id.to_string(), pack.name.clone());
         }
         self.packs.push(pack);
         Ok(())

@@ -35,7 +35,11 @@ pub fn markdown(rules: &RuleSet) -> String {
         );
     }
     for pack in &rules.packs {
-        let _ = writeln!(out, "\n<a id=\"pack-{}\"></a>\n## Pack `{}`\n", pack.name, pack.name);
+        let _ = writeln!(
+            out,
+            "\n<a id=\"pack-{}\"></a>\n## Pack `{}`\n",
+            pack.name, pack.name
+        );
         if !pack.description.is_empty() {
             let _ = writeln!(out, "{}\n", pack.description.trim());
         }
@@ -61,8 +65,8 @@ fn rule_section(out: &mut String, rule: &Rule) {
     if !rule.phrases.is_empty() {
         let _ = writeln!(out, "Phrases: {}\n", code_list(&rule.phrases));
     }
-    if let Some((pattern, _)) = &rule.pattern {
-        let _ = writeln!(out, "Pattern: `{}`\n", pattern.replace('`', "\\`"));
+    if let Some(pattern) = &rule.pattern {
+        let _ = writeln!(out, "Pattern: `{}`\n", pattern.source.replace('`', "\\`"));
     }
     if !rule.exceptions.is_empty() {
         let _ = writeln!(out, "Not when part of: {}\n", code_list(&rule.exceptions));
@@ -85,10 +89,10 @@ fn rule_section(out: &mut String, rule: &Rule) {
     let _ = writeln!(out, "\n**Source.** {}\n", rule.source);
 }
 
-fn code_list(items: &[String]) -> String {
+fn code_list(items: &[impl AsRef<str>]) -> String {
     items
         .iter()
-        .map(|item| format!("`{}`", item.replace('`', "'")))
+        .map(|item| format!("`{}`", item.as_ref().replace('`', "'")))
         .collect::<Vec<_>>()
         .join(" · ")
 }

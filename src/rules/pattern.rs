@@ -1,0 +1,240 @@
+//! A `pattern` rule's regular expression: checked when its pack loads, compiled when first needed.
+//!
+//! Compiling a Unicode-aware regex costs from tens of microseconds to a millisecond, which would
+//! dominate the start-up of a one-draft check if every pattern were compiled up front. Instead a
+//! pattern carries the literal prefixes every match must start with; the matcher looks for those
+//! with Aho-Corasick and compiles (once) and runs only the patterns whose prefixes occur.
+
+use std::sync::OnceLock;
+
+use regex::{Regex, RegexBuilder};
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::{Hir, HirKind};
+
+use super::RuleText;
+use crate::normalize;
+
+/// Compiled-program limits for rule regexes: generous for any real rule, small enough that a
+/// hostile `(a{1000}){1000}` fails at load time instead of eating memory.
+const REGEX_SIZE_LIMIT: usize = 2 * 1024 * 1024;
+const REGEX_DFA_SIZE_LIMIT: usize = 8 * 1024 * 1024;
+
+/// A rule's regex and what the matcher needs to know about it without compiling it.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    /// As written in the pack.
+    pub source: String,
+    /// Rewritten for the normalised view (non-ASCII characters folded).
+    pub normalized: String,
+    /// Capture group names by group index; index 0 is the whole match.
+    pub captures: Vec<Option<String>>,
+    /// Literals one of which every match starts with, or `None` when no useful set exists (the
+    /// pattern is then run on every segment).
+    pub prefixes: Option<Vec<RuleText>>,
+    compiled: OnceLock<Option<Regex>>,
+}
+
+impl Pattern {
+    /// Parses and fully compiles a pattern, for packs whose errors must surface at load time.
+    pub fn new(source: &str) -> Result<Pattern, String> {
+        let pattern = Pattern::analyse(source)?;
+        let regex = compile(&pattern.normalized)?;
+        if regex.is_match("") {
+            return Err("pattern matches the empty string, so it would fire everywhere".into());
+        }
+        let _ = pattern.compiled.set(Some(regex));
+        Ok(pattern)
+    }
+
+    /// A pattern whose analysis was done ahead of time (the built-in packs); compiled on first use.
+    pub fn precomputed(
+        source: &str,
+        normalized: &str,
+        captures: Vec<Option<String>>,
+        prefixes: Option<Vec<RuleText>>,
+    ) -> Pattern {
+        Pattern {
+            source: source.to_string(),
+            normalized: normalized.to_string(),
+            captures,
+            prefixes,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    fn analyse(source: &str) -> Result<Pattern, String> {
+        if source.is_empty() {
+            return Err("empty pattern: it would match everywhere".into());
+        }
+        let normalized = normalize::normalize_pattern(source);
+        let hir = regex_syntax::ParserBuilder::new()
+            .build()
+            .parse(&normalized)
+            .map_err(|error| error.to_string())?;
+        if let Some(upper) = first_uppercase_literal(&hir) {
+            return Err(format!(
+                "`{upper}` can never match: patterns run on the lower-cased normalised view, so write \
+                 letters in lower case"
+            ));
+        }
+        let mut captures = vec![None; hir.properties().explicit_captures_len() + 1];
+        collect_capture_names(&hir, &mut captures);
+        Ok(Pattern {
+            source: source.to_string(),
+            normalized,
+            captures,
+            prefixes: prefixes(&hir).map(|found| found.into_iter().map(RuleText::from).collect()),
+            compiled: OnceLock::new(),
+        })
+    }
+
+    /// The compiled regex; `None` only if a pattern that skipped load-time compilation turns out
+    /// not to compile, which the built-in packs' tests rule out.
+    pub fn regex(&self) -> Option<&Regex> {
+        self.compiled
+            .get_or_init(|| compile(&self.normalized).ok())
+            .as_ref()
+    }
+
+    pub fn group_index(&self, name: &str) -> Option<usize> {
+        self.captures
+            .iter()
+            .position(|known| known.as_deref() == Some(name))
+    }
+}
+
+fn compile(normalized: &str) -> Result<Regex, String> {
+    RegexBuilder::new(normalized)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_DFA_SIZE_LIMIT)
+        .build()
+        .map_err(|error| match error {
+            regex::Error::CompiledTooBig(limit) => format!(
+                "pattern is too complex (its compiled form exceeds {limit} bytes); simplify repetitions"
+            ),
+            other => other.to_string(),
+        })
+}
+
+fn collect_capture_names(hir: &Hir, names: &mut Vec<Option<String>>) {
+    match hir.kind() {
+        HirKind::Capture(capture) => {
+            if let Some(slot) = names.get_mut(capture.index as usize) {
+                *slot = capture.name.as_deref().map(str::to_string);
+            }
+            collect_capture_names(&capture.sub, names);
+        }
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => {
+            for part in parts {
+                collect_capture_names(part, names);
+            }
+        }
+        HirKind::Repetition(repetition) => collect_capture_names(&repetition.sub, names),
+        _ => {}
+    }
+}
+
+fn first_uppercase_literal(hir: &Hir) -> Option<char> {
+    match hir.kind() {
+        HirKind::Literal(literal) => std::str::from_utf8(&literal.0)
+            .ok()
+            .and_then(|text| text.chars().find(|c| c.is_uppercase())),
+        HirKind::Capture(capture) => first_uppercase_literal(&capture.sub),
+        HirKind::Repetition(repetition) => first_uppercase_literal(&repetition.sub),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => {
+            parts.iter().find_map(first_uppercase_literal)
+        }
+        _ => None,
+    }
+}
+
+/// Longest prefix kept per literal: longer ones filter no better and make a bigger automaton.
+const PREFIX_MAX_BYTES: usize = 12;
+
+/// Prefix literals worth prefiltering on: a finite set of non-empty strings, cut at character
+/// boundaries (the extractor works on bytes and would otherwise split CJK characters), with any
+/// literal dropped that a shorter one in the set already covers.
+fn prefixes(hir: &Hir) -> Option<Vec<String>> {
+    let sequence = Extractor::new()
+        .kind(ExtractKind::Prefix)
+        .limit_total(1000)
+        .limit_class(40)
+        .extract(hir);
+    let mut prefixes = Vec::new();
+    for literal in sequence.literals()? {
+        let bytes = &literal.as_bytes()[..literal.len().min(PREFIX_MAX_BYTES)];
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(error) => std::str::from_utf8(&bytes[..error.valid_up_to()]).ok()?,
+        };
+        if text.is_empty() {
+            return None;
+        }
+        prefixes.push(text.to_string());
+    }
+    if prefixes.is_empty() {
+        return None;
+    }
+    prefixes.sort();
+    prefixes.dedup();
+    // Sorted order puts a literal right before the ones it is a prefix of.
+    let mut minimal: Vec<String> = Vec::with_capacity(prefixes.len());
+    for prefix in prefixes {
+        if !minimal
+            .last()
+            .is_some_and(|kept| prefix.starts_with(kept.as_str()))
+        {
+            minimal.push(prefix);
+        }
+    }
+    Some(minimal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn knows_capture_names_and_prefixes() {
+        let pattern = Pattern::new("我不能给你(?P<what>.+?),除非(.+)").unwrap();
+        assert_eq!(pattern.captures, vec![None, Some("what".to_string()), None]);
+        assert_eq!(pattern.group_index("what"), Some(1));
+        assert_eq!(pattern.prefixes, Some(vec![RuleText::from("我不能给")]));
+    }
+
+    #[test]
+    fn unbounded_starts_have_no_prefixes() {
+        assert_eq!(Pattern::new(r".+?unless").unwrap().prefixes, None);
+        let alternatives = Pattern::new(r"\b(?:i|we) can't").unwrap().prefixes.unwrap();
+        assert_eq!(alternatives, ["i can't", "we can't"]);
+        let cjk = Pattern::new("(?:我们|我|咱们)(?:这边)?(?:不能|无法)")
+            .unwrap()
+            .prefixes
+            .unwrap();
+        assert!(cjk.iter().all(|prefix| !prefix.is_empty()), "{cjk:?}");
+        assert!(cjk.iter().any(|prefix| prefix.starts_with("我")), "{cjk:?}");
+    }
+
+    #[test]
+    fn rejects_upper_case_literals_that_could_never_match() {
+        assert!(Pattern::new(r"\bI can't")
+            .unwrap_err()
+            .contains("`I` can never match"));
+        assert!(Pattern::new(r"\bi can't \S+").is_ok());
+    }
+
+    #[test]
+    fn rejects_empty_matches_and_huge_programs() {
+        assert!(Pattern::new("a*").unwrap_err().contains("empty string"));
+        assert!(Pattern::new("(a{1000}){1000}")
+            .unwrap_err()
+            .contains("too complex"));
+    }
+
+    #[test]
+    fn precomputed_patterns_compile_on_first_use() {
+        let pattern =
+            Pattern::precomputed("ab(c)", "ab(c)", vec![None, None], Some(vec!["ab".into()]));
+        assert!(pattern.regex().unwrap().is_match("xabc"));
+    }
+}

@@ -1,0 +1,38 @@
+//! Rule self-tests for the built-in packs: every rule's `bad` examples fire it, its `good`
+//! examples don't, and no recommended wording (a rewrite or an `instead` text) is flagged at
+//! warning or above by any rule of its language. Runs through the real engine with every
+//! built-in rule active, as users run it.
+
+use replylint::{selftest, Linter, RuleSet};
+
+#[test]
+fn every_builtin_rule_passes_its_own_examples() {
+    let linter = Linter::new(RuleSet::builtin().expect("built-in packs load"));
+    let report = selftest::run(&linter, |_| true);
+    let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} examples failed:\n{}",
+        failures.len(),
+        report.examples,
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_builtin_rule_has_two_examples_of_each_kind_and_a_source() {
+    let rules = RuleSet::builtin().expect("built-in packs load");
+    for rule in rules.rules() {
+        assert!(
+            rule.examples.bad.len() >= 2,
+            "{}: fewer than two bad examples",
+            rule.id
+        );
+        assert!(
+            rule.examples.good.len() >= 2,
+            "{}: fewer than two good examples",
+            rule.id
+        );
+        assert!(!rule.source.trim().is_empty(), "{}: no source", rule.id);
+    }
+}

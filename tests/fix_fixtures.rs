@@ -1,0 +1,350 @@
+//! Golden tests of `check --fix`, in the style of clippy's UI tests.
+//!
+//! Each folder under `tests/fixtures/fix/` that holds an `input.txt` is a case:
+//!
+//! - `expected.txt`: `check --format line` on the input, as `input.txt:line:col: …` lines;
+//! - `input.fixed.txt`: the file after `check --fix --unsafe-fixes` (byte for byte);
+//! - `args.txt` (optional): extra arguments for every run, one per line (`#` lines ignored);
+//! - `fix-args.txt` (optional): the fixing arguments, instead of `--fix --unsafe-fixes`.
+//!
+//! Every case is also fixed a second time (nothing may change), through standard input (the
+//! same bytes must come out) and with `--diff` (nothing may be written). Run with
+//! `REPLYLINT_BLESS=1` to rewrite the expectations from what the binary does now.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn check(dir: &Path, args: &[String]) -> Command {
+    let mut command = Command::cargo_bin("replylint").unwrap();
+    command
+        .current_dir(dir)
+        .arg("check")
+        .arg("--no-builtin")
+        .arg("--color")
+        .arg("never");
+    for pack in ["packs/demo", "packs/demo-en", "fix/pack"] {
+        command.arg("--rules").arg(fixtures().join(pack));
+    }
+    command.args(args);
+    command
+}
+
+fn arg_lines(path: &Path) -> Option<Vec<String>> {
+    let text = fs::read_to_string(path).ok()?;
+    Some(
+        text.lines()
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+/// Compares `actual` with the expectation file, or rewrites it when blessing. Returns a
+/// description of the mismatch.
+fn expect(path: &Path, actual: &[u8], bless: bool) -> Option<String> {
+    if bless {
+        fs::write(path, actual).unwrap();
+        return None;
+    }
+    let expected = fs::read(path).unwrap_or_default();
+    (expected != actual).then(|| {
+        format!(
+            "{} differs\n--- expected\n{}\n--- actual\n{}",
+            path.display(),
+            String::from_utf8_lossy(&expected).escape_debug(),
+            String::from_utf8_lossy(actual).escape_debug(),
+        )
+    })
+}
+
+fn run_case(case: &Path, bless: bool) -> Vec<String> {
+    let mut failures = Vec::new();
+    let input = fs::read(case.join("input.txt")).unwrap();
+    let args = arg_lines(&case.join("args.txt")).unwrap_or_default();
+    let fix_args = arg_lines(&case.join("fix-args.txt"))
+        .unwrap_or_else(|| vec!["--fix".into(), "--unsafe-fixes".into()]);
+    let work = tempfile::tempdir().unwrap();
+    let file = work.path().join("input.txt");
+    fs::write(&file, &input).unwrap();
+
+    let lint = check(work.path(), &args)
+        .args(["--format", "line", "input.txt"])
+        .output()
+        .unwrap();
+    failures.extend(expect(&case.join("expected.txt"), &lint.stdout, bless));
+
+    let diff_run = check(work.path(), &args)
+        .args(&fix_args)
+        .args(["--diff", "input.txt"])
+        .output()
+        .unwrap();
+    if fs::read(&file).unwrap() != input {
+        failures.push("--diff changed the file".into());
+    }
+
+    let fixing = check(work.path(), &args)
+        .args(&fix_args)
+        .args(["--format", "line", "input.txt"])
+        .output()
+        .unwrap();
+    if !matches!(fixing.status.code(), Some(0 | 1)) {
+        failures.push(format!(
+            "--fix exited with {:?}: {}",
+            fixing.status.code(),
+            String::from_utf8_lossy(&fixing.stderr)
+        ));
+    }
+    let fixed = fs::read(&file).unwrap();
+    failures.extend(expect(&case.join("input.fixed.txt"), &fixed, bless));
+    if diff_run.stdout.is_empty() != (fixed == input) {
+        failures.push(format!(
+            "--diff printed {:?} although --fix {} the file",
+            String::from_utf8_lossy(&diff_run.stdout),
+            if fixed == input { "left" } else { "changed" }
+        ));
+    }
+
+    let again = check(work.path(), &args)
+        .args(&fix_args)
+        .args(["--format", "line", "input.txt"])
+        .output()
+        .unwrap();
+    if fs::read(&file).unwrap() != fixed {
+        failures.push("fixing a second time changed the text again".into());
+    }
+    if !String::from_utf8_lossy(&again.stderr).contains("No fixes applied") {
+        failures.push(format!(
+            "second --fix did not say so: {}",
+            String::from_utf8_lossy(&again.stderr)
+        ));
+    }
+
+    let piped = check(work.path(), &args)
+        .args(&fix_args)
+        .arg("-")
+        .write_stdin(input.clone())
+        .output()
+        .unwrap();
+    if piped.stdout != fixed {
+        failures.push(format!(
+            "`--fix -` printed {:?}, the file became {:?}",
+            String::from_utf8_lossy(&piped.stdout),
+            String::from_utf8_lossy(&fixed)
+        ));
+    }
+    failures
+}
+
+#[test]
+fn fix_fixtures() {
+    let bless = std::env::var_os("REPLYLINT_BLESS").is_some_and(|value| value == "1");
+    let mut cases: Vec<PathBuf> = fs::read_dir(fixtures().join("fix"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.join("input.txt").is_file())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 10, "fixture cases went missing: {cases:?}");
+    let mut report = String::new();
+    for case in &cases {
+        for failure in run_case(case, bless) {
+            report.push_str(&format!("\n[{}] {failure}\n", case.display()));
+        }
+    }
+    assert!(report.is_empty(), "fix fixtures failed:{report}");
+}
+
+// CLI behaviour around the fixtures: streams, summaries, exit codes and file handling.
+
+fn demo_check() -> Command {
+    check(&fixtures(), &[])
+}
+
+#[test]
+fn stdin_fix_prints_only_the_fixed_draft() {
+    let output = demo_check()
+        .args(["--fix", "--format", "line", "-"])
+        .write_stdin("Sorry for the wait.\nI can't do that.")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "an unsafe finding remains");
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "Thank you for waiting.\nI can't do that."
+    );
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("<stdin>:2:1: warning demo-en.negative.i-cant"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "Applied 1 fix (1 safe) in 1 file; 1 finding remains, 0 need a human, \
+             1 is fixable with --unsafe-fixes."
+        ),
+        "{stderr}"
+    );
+
+    let output = demo_check()
+        .args(["--fix", "--unsafe-fixes", "--format", "json"])
+        .write_stdin("Sorry for the wait. I can't do that.")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "nothing remains");
+    assert_eq!(
+        output.stdout,
+        b"Thank you for waiting. Here's what I can do do that."
+    );
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with("[]\n"),
+        "JSON findings go to stderr: {stderr}"
+    );
+}
+
+#[test]
+fn files_are_fixed_in_place_with_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "Sorry for the wait. 你搞错了。\n").unwrap();
+    fs::write(dir.path().join("b.txt"), "等一下。请你冷静一下。\n").unwrap();
+    fs::write(dir.path().join("c.txt"), "Thank you.\n").unwrap();
+    let output = demo_check()
+        .args(["--fix", "--unsafe-fixes"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("demo.anger.calm-down"), "{stdout}");
+    assert!(
+        stdout.ends_with(
+            "Found 1 problem (1 warning) in 1 of 3 files.\n\
+             Applied 3 fixes (2 safe, 1 unsafe) in 2 files; 1 finding remains, 1 needs a human.\n"
+        ),
+        "{stdout}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("a.txt")).unwrap(),
+        "Thank you for waiting. 我觉得这里存在误解。\n"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("b.txt")).unwrap(),
+        "请您稍等一下。请你冷静一下。\n"
+    );
+}
+
+#[test]
+fn diff_shows_the_fix_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("draft.txt");
+    fs::write(&file, "Hello.\r\nSorry for the wait.\r\nBye").unwrap();
+    let output = check(dir.path(), &[])
+        .args(["--diff", "draft.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "--- a/draft.txt\n+++ b/draft.txt\n@@ -1,3 +1,3 @@\n Hello.\r\n\
+         -Sorry for the wait.\r\n+Thank you for waiting.\r\n Bye\n\\ No newline at end of file\n"
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "the file still has the finding"
+    );
+    assert!(String::from_utf8_lossy(&output.stderr)
+        .contains("Would apply 1 fix (1 safe) in 1 file; no findings would remain."));
+    assert_eq!(
+        fs::read(&file).unwrap(),
+        b"Hello.\r\nSorry for the wait.\r\nBye"
+    );
+}
+
+#[test]
+fn fix_levels_and_flag_errors() {
+    let safe = demo_check()
+        .args(["--fix", "-"])
+        .write_stdin("你搞错了,等一下")
+        .output()
+        .unwrap();
+    assert_eq!(safe.stdout, "你搞错了,请您稍等一下".as_bytes());
+    let all = demo_check()
+        .args(["--fix", "--unsafe-fixes", "-"])
+        .write_stdin("你搞错了,等一下")
+        .output()
+        .unwrap();
+    assert_eq!(all.stdout, "我觉得这里存在误解,请您稍等一下".as_bytes());
+    let display_only = demo_check()
+        .args(["--fix", "--unsafe-fixes", "-"])
+        .write_stdin("你必须先填表。")
+        .output()
+        .unwrap();
+    assert_eq!(display_only.stdout, "你必须先填表。".as_bytes());
+    assert_eq!(display_only.status.code(), Some(1));
+
+    demo_check()
+        .args(["--unsafe-fixes", "-"])
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("needs --fix or --diff"));
+    demo_check()
+        .args(["--fix", "--placeholder", "(unclosed", "-"])
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "invalid placeholder pattern `(unclosed`",
+        ));
+}
+
+#[cfg(unix)]
+#[test]
+fn permissions_links_and_read_only_files() {
+    use std::os::unix::fs::{symlink, PermissionsExt};
+
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.txt");
+    fs::write(&real, "Sorry for the wait.\n").unwrap();
+    fs::set_permissions(&real, fs::Permissions::from_mode(0o640)).unwrap();
+    let link = dir.path().join("link.txt");
+    symlink(&real, &link).unwrap();
+    demo_check()
+        .arg("--fix")
+        .arg(&link)
+        .arg(&real)
+        .assert()
+        .code(0);
+    assert_eq!(
+        fs::read_to_string(&real).unwrap(),
+        "Thank you for waiting.\n"
+    );
+    let mode = fs::metadata(&real).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o640);
+    assert!(fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let entries = fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(entries, 2, "no temporary files are left behind");
+
+    let locked = dir.path().join("locked.txt");
+    fs::write(&locked, "Sorry for the wait.\n").unwrap();
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o444)).unwrap();
+    demo_check()
+        .arg("--fix")
+        .arg(&locked)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("is read-only; not overwritten"));
+    assert_eq!(
+        fs::read_to_string(&locked).unwrap(),
+        "Sorry for the wait.\n"
+    );
+}
