@@ -38,7 +38,6 @@ pub struct Fix {
 /// Builds the diagnostics of one segment; holds what is worth computing once per segment.
 pub(crate) struct DiagnosticBuilder<'a> {
     segment: &'a Segment<'a>,
-    segment_script: Option<Option<ChineseScript>>,
     placeholders: Spans,
 }
 
@@ -46,7 +45,6 @@ impl<'a> DiagnosticBuilder<'a> {
     pub(crate) fn new(segment: &'a Segment<'a>, placeholders: Spans) -> Self {
         DiagnosticBuilder {
             segment,
-            segment_script: None,
             placeholders,
         }
     }
@@ -155,32 +153,37 @@ impl<'a> DiagnosticBuilder<'a> {
         })
     }
 
-    /// The script of the line around the match, or of the whole segment when the line does not
-    /// say (it may be written only in characters both scripts share).
+    /// The script of the line around the match or, when that line does not say (it may be written
+    /// only in characters both scripts share), of the text around it. Bounded windows keep this
+    /// cheap on a single-line file of many megabytes.
     fn writer_script(&mut self, span: Range<usize>) -> Option<ChineseScript> {
         let text: &str = &self.segment.text;
-        const REACH: usize = 300;
-        let mut start = span.start.saturating_sub(REACH);
-        while !text.is_char_boundary(start) {
-            start += 1;
-        }
-        let mut end = (span.end + REACH).min(text.len());
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        let before = &text[start..span.start];
-        let line_start = before.rfind('\n').map_or(start, |index| start + index + 1);
-        let after = &text[span.end..end.max(span.end)];
-        let line_end = after
+        let (start, end) = window(text, &span, 300);
+        let line_start = text[start..span.start]
+            .rfind('\n')
+            .map_or(start, |index| start + index + 1);
+        let line_end = text[span.end..end]
             .find('\n')
-            .map_or(end.max(span.end), |index| span.end + index);
+            .map_or(end, |index| span.end + index);
         if let Some(verdict) = ScriptEvidence::of(&text[line_start..line_end]).verdict() {
             return Some(verdict);
         }
-        *self
-            .segment_script
-            .get_or_insert_with(|| ScriptEvidence::of(text).verdict())
+        let (start, end) = window(text, &span, 4096);
+        ScriptEvidence::of(&text[start..end]).verdict()
     }
+}
+
+/// The byte range reaching `reach` bytes either side of `span`, on character boundaries.
+fn window(text: &str, span: &Range<usize>, reach: usize) -> (usize, usize) {
+    let mut start = span.start.saturating_sub(reach);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    let mut end = (span.end + reach).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    (start.min(span.start), end.max(span.end))
 }
 
 fn capture_index(rule: &Rule, name: &str) -> Option<usize> {

@@ -15,7 +15,10 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex_automata::meta::Regex;
+use regex_automata::util::captures::Captures;
+use regex_automata::{Anchored, Input};
 
 use crate::normalize::{self, NormalizedText};
 use crate::rules::{Rule, RuleKind, RuleText};
@@ -176,7 +179,7 @@ impl PhraseSearcher {
         from: usize,
     ) -> Option<(usize, Range<usize>)> {
         if let Some(automaton) = automaton {
-            let found = automaton.find(Input::new(haystack).range(from..))?;
+            let found = automaton.find(aho_corasick::Input::new(haystack).range(from..))?;
             return Some((found.pattern().as_usize(), found.start()..found.end()));
         }
         for (offset, c) in haystack[from..].char_indices() {
@@ -190,18 +193,19 @@ impl PhraseSearcher {
         None
     }
 
-    /// Every key occurrence, overlapping ones included (for a `Standard` searcher).
-    fn each_occurrence(&self, haystack: &str, mut found: impl FnMut(usize)) {
+    /// Every key occurrence as (entry, start), overlapping ones included (for a `Standard`
+    /// searcher).
+    fn each_occurrence(&self, haystack: &str, mut found: impl FnMut(usize, usize)) {
         if let Some(automaton) = self.automaton_for(haystack) {
             for occurrence in automaton.find_overlapping_iter(haystack) {
-                found(occurrence.pattern().as_usize());
+                found(occurrence.pattern().as_usize(), occurrence.start());
             }
             return;
         }
         for (start, c) in haystack.char_indices() {
             for index in self.candidates(c) {
                 if haystack[start..].starts_with(&*self.keys[index]) {
-                    found(index);
+                    found(index, start);
                 }
             }
         }
@@ -358,46 +362,94 @@ impl Matcher {
         }
     }
 
+    /// Runs each pattern only where one of its prefixes occurs, as an anchored search, so the
+    /// cost follows the matches rather than the length of the text (and a pattern with a Unicode
+    /// `\b` never falls back to a slow whole-text scan). Patterns without prefixes are searched
+    /// everywhere. Matches of one rule never overlap, as with an ordinary left-to-right search.
     fn find_patterns(&self, text: &str, view: &NormalizedText, out: &mut Vec<RuleMatch>) {
-        let mut candidates = self.unfiltered_patterns.clone();
+        let haystack = view.text.as_str();
+        let mut starts: Vec<(usize, usize)> = Vec::new();
         if let Some(prefixes) = &self.prefixes {
-            prefixes.each_occurrence(&view.text, |entry| {
-                candidates.extend(prefixes.rules(entry));
+            prefixes.each_occurrence(haystack, |entry, start| {
+                starts.extend(prefixes.rules(entry).iter().map(|&rule| (rule, start)));
             });
         }
-        candidates.sort_unstable();
-        candidates.dedup();
-        for rule_index in candidates {
-            let Some(regex) = self.rules[rule_index]
-                .pattern
-                .as_ref()
-                .and_then(|pattern| pattern.regex())
+        starts.sort_unstable();
+        starts.dedup();
+
+        let mut current: Option<(usize, Captures)> = None;
+        let mut covered_until = 0;
+        for (rule_index, start) in starts {
+            if current.as_ref().is_none_or(|(rule, _)| *rule != rule_index) {
+                let Some(regex) = self.pattern_regex(rule_index) else {
+                    continue;
+                };
+                current = Some((rule_index, regex.create_captures()));
+                covered_until = 0;
+            }
+            if start < covered_until {
+                continue;
+            }
+            let (Some(regex), Some((_, captures))) =
+                (self.pattern_regex(rule_index), current.as_mut())
             else {
                 continue;
             };
-            for captures in regex.captures_iter(&view.text) {
-                let Some(whole) = captures.get(0) else {
-                    continue;
-                };
-                if whole.is_empty() || !self.keeps(rule_index, &view.text, &whole.range()) {
-                    continue;
-                }
-                out.push(RuleMatch {
-                    rule: rule_index,
-                    span: view.to_original(text, whole.range()),
-                    captures: captures
-                        .iter()
-                        .map(|group| group.map(|group| view.to_original(text, group.range())))
-                        .collect(),
-                    rest: None,
-                    terminator: None,
-                });
+            let input = Input::new(haystack)
+                .span(start..haystack.len())
+                .anchored(Anchored::Yes);
+            regex.search_captures(&input, captures);
+            if let Some(end) = self.push_pattern_match(rule_index, text, view, captures, out) {
+                covered_until = end;
+            }
+        }
+
+        for &rule_index in &self.unfiltered_patterns {
+            let Some(regex) = self.pattern_regex(rule_index) else {
+                continue;
+            };
+            for captures in regex.captures_iter(haystack) {
+                self.push_pattern_match(rule_index, text, view, &captures, out);
             }
         }
     }
 
-    /// Whether a candidate match of a rule survives its exceptions and does not already read
-    /// like one of its rewrites.
+    fn pattern_regex(&self, rule_index: usize) -> Option<&Regex> {
+        self.rules[rule_index]
+            .pattern
+            .as_ref()
+            .and_then(|pattern| pattern.regex())
+    }
+
+    /// Records a pattern match; returns where it ends in the normalised text.
+    fn push_pattern_match(
+        &self,
+        rule_index: usize,
+        text: &str,
+        view: &NormalizedText,
+        captures: &Captures,
+        out: &mut Vec<RuleMatch>,
+    ) -> Option<usize> {
+        let whole = captures.get_match()?.range();
+        if whole.is_empty() || !self.keeps(rule_index, &view.text, &whole) {
+            return None;
+        }
+        out.push(RuleMatch {
+            rule: rule_index,
+            span: view.to_original(text, whole.clone()),
+            captures: (0..captures.group_len())
+                .map(|group| {
+                    captures
+                        .get_group(group)
+                        .map(|span| view.to_original(text, span.range()))
+                })
+                .collect(),
+            rest: None,
+            terminator: None,
+        });
+        Some(whole.end)
+    }
+
     /// For a clause rule the exceptions apply to the whole clause it would underline, so that
     /// "I can't … unless …" can be left to a more specific rule.
     fn keeps(&self, rule_index: usize, haystack: &str, range: &Range<usize>) -> bool {
@@ -576,10 +628,10 @@ mod tests {
                 );
             }
             let mut small = Vec::new();
-            overlapping.each_occurrence(&text, |index| small.push(index));
-            let mut large: Vec<usize> = overlapping_automaton
+            overlapping.each_occurrence(&text, |index, start| small.push((index, start)));
+            let mut large: Vec<(usize, usize)> = overlapping_automaton
                 .find_overlapping_iter(&text)
-                .map(|found| found.pattern().as_usize())
+                .map(|found| (found.pattern().as_usize(), found.start()))
                 .collect();
             small.sort_unstable();
             large.sort_unstable();

@@ -7,7 +7,7 @@
 
 use std::sync::OnceLock;
 
-use regex::{Regex, RegexBuilder};
+use regex_automata::meta::Regex;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind};
 
@@ -104,15 +104,18 @@ impl Pattern {
 }
 
 fn compile(normalized: &str) -> Result<Regex, String> {
-    RegexBuilder::new(normalized)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(REGEX_DFA_SIZE_LIMIT)
-        .build()
-        .map_err(|error| match error {
-            regex::Error::CompiledTooBig(limit) => format!(
+    Regex::builder()
+        .configure(
+            Regex::config()
+                .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+                .dfa_size_limit(Some(REGEX_DFA_SIZE_LIMIT)),
+        )
+        .build(normalized)
+        .map_err(|error| match error.size_limit() {
+            Some(limit) => format!(
                 "pattern is too complex (its compiled form exceeds {limit} bytes); simplify repetitions"
             ),
-            other => other.to_string(),
+            None => error.to_string(),
         })
 }
 
@@ -236,5 +239,6 @@ mod tests {
         let pattern =
             Pattern::precomputed("ab(c)", "ab(c)", vec![None, None], Some(vec!["ab".into()]));
         assert!(pattern.regex().unwrap().is_match("xabc"));
+        assert_eq!(pattern.regex().unwrap().captures_len(), 2);
     }
 }
