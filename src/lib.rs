@@ -101,7 +101,9 @@ impl Linter {
             if matches.is_empty() {
                 continue;
             }
-            let placeholders = placeholder::Spans::new(self.placeholders.find(&segment.text));
+            let spans: Vec<_> = matches.iter().map(|found| found.span.clone()).collect();
+            let placeholders =
+                placeholder::Spans::new(self.placeholders.find_near(&segment.text, &spans));
             let mut builder = DiagnosticBuilder::new(&segment, placeholders);
             for found in matches {
                 let rule = &self.matcher.rules()[found.rule];

@@ -1,0 +1,300 @@
+//! Finding every literal of every rule, phrases and pattern prefixes alike, in one pass.
+//!
+//! Two strategies with identical results: a first-character index, which costs nothing to build
+//! and is fast on short texts, and an Aho-Corasick automaton, which costs milliseconds to build
+//! and is fast on everything. The automaton is built once a run has scanned enough text to repay
+//! it, or at the first long segment, so a one-draft check never pays for it.
+
+use std::cmp::Reverse;
+use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use rustc_hash::FxHashMap;
+
+use super::clause::Boundaries;
+use crate::rules::RuleText;
+
+/// Text volume after which building the automaton pays for itself.
+const AUTOMATON_THRESHOLD: usize = 256 * 1024;
+
+/// What a literal is to a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Role {
+    /// One of a `swap` or `avoid` rule's phrases.
+    Phrase,
+    /// A prefix of a `pattern` rule's matches.
+    Prefix,
+}
+
+/// One distinct literal: the rules it is a phrase of and the pattern rules it is a prefix of (as
+/// ranges of the searcher's `rule_list`), and where it may sit among its neighbours.
+#[derive(Debug, Clone)]
+struct Entry {
+    phrase_of: Range<u32>,
+    prefix_of: Range<u32>,
+    boundaries: Boundaries,
+}
+
+/// One occurrence of a literal in a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Occurrence {
+    pub entry: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug)]
+pub(super) struct LiteralSearcher {
+    keys: Vec<RuleText>,
+    entries: Vec<Entry>,
+    rule_list: Vec<usize>,
+    /// Entry indices ordered by first character, longest key first within one character.
+    order: Vec<u32>,
+    /// The slice of `order` for each first character.
+    by_first_char: FxHashMap<char, Range<u32>>,
+    automaton: OnceLock<AhoCorasick>,
+    scanned: AtomicUsize,
+}
+
+impl LiteralSearcher {
+    /// Groups `(normalised literal, role, rule)` triples by literal. Everything lives in a few
+    /// flat vectors: this runs at every start-up for thousands of literals, and per-literal
+    /// allocations used to cost more than checking a draft.
+    pub(super) fn new(triples: Vec<(&RuleText, Role, usize)>) -> Option<LiteralSearcher> {
+        let mut positions: FxHashMap<&str, u32> = FxHashMap::default();
+        positions.reserve(triples.len());
+        let mut keys: Vec<RuleText> = Vec::with_capacity(triples.len());
+        let mut owners: Vec<(u32, Role, usize)> = Vec::with_capacity(triples.len());
+        for (key, role, rule_index) in triples {
+            if key.is_empty() {
+                continue;
+            }
+            let position = *positions.entry(&**key).or_insert_with(|| {
+                keys.push(key.clone());
+                (keys.len() - 1) as u32
+            });
+            owners.push((position, role, rule_index));
+        }
+        if keys.is_empty() {
+            return None;
+        }
+        owners.sort_unstable();
+        owners.dedup();
+
+        let mut rule_list = Vec::with_capacity(owners.len());
+        let mut entries = Vec::with_capacity(keys.len());
+        let mut owners = owners.into_iter().peekable();
+        for (index, key) in keys.iter().enumerate() {
+            let mut take = |role: Role| {
+                let start = rule_list.len() as u32;
+                while let Some((_, _, rule_index)) = owners.next_if(|&(owner, owner_role, _)| {
+                    owner as usize == index && owner_role == role
+                }) {
+                    rule_list.push(rule_index);
+                }
+                start..rule_list.len() as u32
+            };
+            let phrase_of = take(Role::Phrase);
+            let prefix_of = take(Role::Prefix);
+            entries.push(Entry {
+                phrase_of,
+                prefix_of,
+                boundaries: Boundaries::of(key),
+            });
+        }
+
+        let mut sorted: Vec<(char, Reverse<usize>, u32)> = keys
+            .iter()
+            .enumerate()
+            .map(|(index, key)| {
+                let first = key.chars().next().unwrap_or('\0');
+                (first, Reverse(key.len()), index as u32)
+            })
+            .collect();
+        sorted.sort_unstable();
+        let mut by_first_char: FxHashMap<char, Range<u32>> = FxHashMap::default();
+        let mut start = 0;
+        for end in 1..=sorted.len() {
+            if end == sorted.len() || sorted[end].0 != sorted[start].0 {
+                by_first_char.insert(sorted[start].0, start as u32..end as u32);
+                start = end;
+            }
+        }
+        let order = sorted.into_iter().map(|(_, _, index)| index).collect();
+
+        Some(LiteralSearcher {
+            keys,
+            entries,
+            rule_list,
+            order,
+            by_first_char,
+            automaton: OnceLock::new(),
+            scanned: AtomicUsize::new(0),
+        })
+    }
+
+    pub(super) fn boundaries(&self, entry: usize) -> Boundaries {
+        self.entries[entry].boundaries
+    }
+
+    /// The rules the literal is a phrase of.
+    pub(super) fn phrase_of(&self, entry: usize) -> &[usize] {
+        let range = &self.entries[entry].phrase_of;
+        &self.rule_list[range.start as usize..range.end as usize]
+    }
+
+    /// The pattern rules the literal is a prefix of.
+    pub(super) fn prefix_of(&self, entry: usize) -> &[usize] {
+        let range = &self.entries[entry].prefix_of;
+        &self.rule_list[range.start as usize..range.end as usize]
+    }
+
+    fn candidates(&self, c: char) -> &[u32] {
+        let range = self.by_first_char.get(&c).cloned().unwrap_or(0..0);
+        &self.order[range.start as usize..range.end as usize]
+    }
+
+    /// The automaton, if this text should use it.
+    fn automaton_for(&self, haystack: &str) -> Option<&AhoCorasick> {
+        if self.automaton.get().is_none() {
+            let scanned = self.scanned.fetch_add(haystack.len(), Ordering::Relaxed);
+            if haystack.len() < AUTOMATON_THRESHOLD / 4 && scanned < AUTOMATON_THRESHOLD {
+                return None;
+            }
+        }
+        Some(self.automaton.get_or_init(|| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(self.keys.iter().map(|key| key.as_bytes()))
+                .expect("an automaton over a few thousand short literals always builds")
+        }))
+    }
+
+    /// Every occurrence of every literal, overlapping ones included, in no particular order.
+    pub(super) fn occurrences(&self, haystack: &str, found: &mut Vec<Occurrence>) {
+        if let Some(automaton) = self.automaton_for(haystack) {
+            found.extend(
+                automaton
+                    .find_overlapping_iter(haystack)
+                    .map(|occurrence| Occurrence {
+                        entry: occurrence.pattern().as_usize(),
+                        start: occurrence.start(),
+                        end: occurrence.end(),
+                    }),
+            );
+            return;
+        }
+        for (start, c) in haystack.char_indices() {
+            for &entry in self.candidates(c) {
+                let key = &*self.keys[entry as usize];
+                if haystack[start..].starts_with(key) {
+                    found.push(Occurrence {
+                        entry: entry as usize,
+                        start,
+                        end: start + key.len(),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Orders phrase occurrences so that, from any position, the first one starting there or later
+/// is the leftmost-longest match: by start, then longest first.
+pub(super) fn leftmost_longest_order(occurrences: &mut [Occurrence]) {
+    occurrences.sort_unstable_by_key(|found| (found.start, Reverse(found.end), found.entry));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> Vec<RuleText> {
+        ["ab", "abc", "b", "bcd", "你好", "你", "好的呀", "c d", "d"]
+            .into_iter()
+            .map(RuleText::from)
+            .collect()
+    }
+
+    fn random_texts() -> impl Iterator<Item = String> {
+        let alphabet: Vec<char> = "abcd 你好的呀".chars().collect();
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        (0..2000).map(move |_| {
+            let mut text = String::new();
+            for _ in 0..12 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            text
+        })
+    }
+
+    /// The first-character index and the automaton must agree everywhere, or a run's results
+    /// would depend on how much text it had seen before.
+    #[test]
+    fn both_strategies_find_the_same_occurrences() {
+        let keys = keys();
+        let triples = keys
+            .iter()
+            .enumerate()
+            .map(|(rule, key)| (key, Role::Phrase, rule));
+        let searcher = LiteralSearcher::new(triples.collect()).unwrap();
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(searcher.keys.iter().map(|key| key.as_bytes()))
+            .unwrap();
+        for text in random_texts() {
+            let mut small = Vec::new();
+            searcher.occurrences(&text, &mut small);
+            let mut large: Vec<Occurrence> = automaton
+                .find_overlapping_iter(&text)
+                .map(|found| Occurrence {
+                    entry: found.pattern().as_usize(),
+                    start: found.start(),
+                    end: found.end(),
+                })
+                .collect();
+            leftmost_longest_order(&mut small);
+            leftmost_longest_order(&mut large);
+            assert_eq!(small, large, "{text:?}");
+        }
+    }
+
+    /// Selecting from sorted occurrences must give exactly what a leftmost-longest automaton
+    /// reports, which is the matching semantics the rules are written against.
+    #[test]
+    fn selection_from_occurrences_is_leftmost_longest() {
+        let keys = keys();
+        let triples = keys
+            .iter()
+            .enumerate()
+            .map(|(rule, key)| (key, Role::Phrase, rule));
+        let searcher = LiteralSearcher::new(triples.collect()).unwrap();
+        let leftmost_longest = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(searcher.keys.iter().map(|key| key.as_bytes()))
+            .unwrap();
+        for text in random_texts() {
+            let mut found = Vec::new();
+            searcher.occurrences(&text, &mut found);
+            leftmost_longest_order(&mut found);
+            let mut selected = Vec::new();
+            let mut position = 0;
+            for occurrence in found {
+                if occurrence.start >= position {
+                    selected.push((occurrence.start, occurrence.end));
+                    position = occurrence.end;
+                }
+            }
+            let expected: Vec<(usize, usize)> = leftmost_longest
+                .find_iter(&text)
+                .map(|found| (found.start(), found.end()))
+                .collect();
+            assert_eq!(selected, expected, "{text:?}");
+        }
+    }
+}
