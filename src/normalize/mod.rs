@@ -30,28 +30,41 @@ impl NormalizedText {
         let bytes = original.as_bytes();
         let mut text = String::with_capacity(original.len());
         let mut anchors = Vec::new();
+        let mut scratch = String::new();
+        // Most characters fold to themselves: they are copied in runs, and ASCII is lower-cased
+        // in one pass at the end, which keeps folding close to memory speed.
+        let mut run_start = 0;
         let mut index = 0;
         while index < bytes.len() {
             if bytes[index].is_ascii() {
-                let run_start = index;
-                while index < bytes.len() && bytes[index].is_ascii() {
-                    index += 1;
-                }
-                let folded_start = text.len();
-                text.push_str(&original[run_start..index]);
-                text[folded_start..].make_ascii_lowercase();
+                index += 1;
                 continue;
             }
             let Some(c) = original[index..].chars().next() else {
                 break;
             };
-            let before = text.len();
-            push_folded(c, &mut text);
-            index += c.len_utf8();
-            if text.len() - before != c.len_utf8() {
+            let len = c.len_utf8();
+            let code = c as u32;
+            if (DENSE_START..=DENSE_END).contains(&code) && to_simplified(c) == c {
+                index += len;
+                continue;
+            }
+            scratch.clear();
+            push_folded(c, &mut scratch);
+            if scratch.as_bytes() == &bytes[index..index + len] {
+                index += len;
+                continue;
+            }
+            text.push_str(&original[run_start..index]);
+            text.push_str(&scratch);
+            index += len;
+            run_start = index;
+            if scratch.len() != len {
                 anchors.push((text.len(), index));
             }
         }
+        text.push_str(&original[run_start..]);
+        text.make_ascii_lowercase();
         NormalizedText { text, anchors }
     }
 
