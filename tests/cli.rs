@@ -442,3 +442,22 @@ fn explain_prints_every_section() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn a_user_pack_replaces_the_builtin_pack_of_the_same_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = VALID_RULE
+        .replace("pack: t", "pack: en-angry-customers")
+        .replace("t.x.one", "team.anger.calm-down");
+    fs::write(dir.path().join("angry.yaml"), pack).unwrap();
+    let output = Command::cargo_bin("replylint")
+        .unwrap()
+        .args(["check", "--format", "line", "--rules"])
+        .arg(dir.path())
+        .write_stdin("Please calm down.")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("team.anger.calm-down"), "{stdout}");
+    assert!(!stdout.contains("en.anger.calm-down"), "{stdout}");
+}

@@ -233,26 +233,42 @@ impl RuleSet {
         Ok(())
     }
 
-    /// Adds a pack, rejecting a pack name or rule id that is already taken.
+    /// Adds a pack, rejecting a pack name or rule id that is already taken. A pack loaded from a
+    /// file replaces a built-in pack of the same name, so a team can copy a built-in pack, adapt
+    /// it and load it with `--rules`.
     pub fn add(&mut self, pack: RulePack) -> Result<(), RuleError> {
-        if let Some(existing) = self.packs.iter().find(|known| known.name == pack.name) {
-            return Err(load::duplicate_error(
-                &pack,
-                "pack",
-                &pack.name,
-                &format!(
-                    "pack name `{}` is already used by {}",
-                    pack.name, existing.origin
-                ),
-            ));
+        let replaced = self.packs.iter().position(|known| known.name == pack.name);
+        if let Some(position) = replaced {
+            let existing = &self.packs[position];
+            let replaces_builtin = matches!(existing.origin, PackOrigin::Builtin(_))
+                && matches!(pack.origin, PackOrigin::File(_));
+            if !replaces_builtin {
+                return Err(load::duplicate_error(
+                    &pack,
+                    "pack",
+                    &pack.name,
+                    &format!(
+                        "pack name `{}` is already used by {}",
+                        pack.name, existing.origin
+                    ),
+                ));
+            }
         }
         for rule in &pack.rules {
-            if let Some(existing) = self.ids.get(&*rule.id) {
+            // Ids of the pack being replaced are free to reuse; pack names are unique, so those
+            // are exactly the ids registered under this pack's name.
+            if let Some(existing) = self.ids.get(&*rule.id).filter(|owner| **owner != pack.name) {
                 let message = format!(
                     "duplicate rule id `{}`: already defined in pack `{existing}`",
                     rule.id
                 );
                 return Err(load::duplicate_error(&pack, "id", &rule.id, &message));
+            }
+        }
+        if let Some(position) = replaced {
+            let old = self.packs.remove(position);
+            for rule in &old.rules {
+                self.ids.remove(&*rule.id);
             }
         }
         for rule in &pack.rules {
