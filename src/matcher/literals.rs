@@ -233,10 +233,8 @@ mod tests {
         })
     }
 
-    /// The first-character index and the automaton must agree everywhere, or a run's results
-    /// would depend on how much text it had seen before.
-    #[test]
-    fn both_strategies_find_the_same_occurrences() {
+    /// A searcher over the test keys, and a plain automaton of the given kind over the same keys.
+    fn searcher_and_automaton(kind: MatchKind) -> (LiteralSearcher, AhoCorasick) {
         let keys = keys();
         let triples = keys
             .iter()
@@ -244,9 +242,17 @@ mod tests {
             .map(|(rule, key)| (key, Role::Phrase, rule));
         let searcher = LiteralSearcher::new(triples.collect()).unwrap();
         let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
+            .match_kind(kind)
             .build(searcher.keys.iter().map(|key| key.as_bytes()))
             .unwrap();
+        (searcher, automaton)
+    }
+
+    /// The first-character index and the automaton must agree everywhere, or a run's results
+    /// would depend on how much text it had seen before.
+    #[test]
+    fn both_strategies_find_the_same_occurrences() {
+        let (searcher, automaton) = searcher_and_automaton(MatchKind::Standard);
         for text in random_texts() {
             let mut small = Vec::new();
             searcher.occurrences(&text, &mut small);
@@ -268,16 +274,7 @@ mod tests {
     /// reports, which is the matching semantics the rules are written against.
     #[test]
     fn selection_from_occurrences_is_leftmost_longest() {
-        let keys = keys();
-        let triples = keys
-            .iter()
-            .enumerate()
-            .map(|(rule, key)| (key, Role::Phrase, rule));
-        let searcher = LiteralSearcher::new(triples.collect()).unwrap();
-        let leftmost_longest = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(searcher.keys.iter().map(|key| key.as_bytes()))
-            .unwrap();
+        let (searcher, leftmost_longest) = searcher_and_automaton(MatchKind::LeftmostLongest);
         for text in random_texts() {
             let mut found = Vec::new();
             searcher.occurrences(&text, &mut found);
