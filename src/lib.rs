@@ -112,6 +112,7 @@ impl Linter {
                 }
             }
         }
+        let mut diagnostics = drop_contained_same_category(diagnostics);
         diagnostics.sort_by(|a, b| {
             (a.span.start, a.span.end, &a.rule.id).cmp(&(b.span.start, b.span.end, &b.rule.id))
         });
@@ -122,4 +123,32 @@ impl Linter {
     pub fn check_text(&self, text: &str) -> Vec<Diagnostic> {
         self.check(&Source::new("<text>", text))
     }
+}
+
+/// One finding per problem: when a finding lies strictly inside another of the same category,
+/// the longer one is the more specific rule ("we can't refund you unless …" is a can't-unless
+/// finding, not also a bare "we can't"), so the contained one is dropped.
+fn drop_contained_same_category(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics.sort_by(|a, b| {
+        (a.span.start, std::cmp::Reverse(a.span.end))
+            .cmp(&(b.span.start, std::cmp::Reverse(b.span.end)))
+    });
+    let mut kept: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    // Indices into `kept` of findings that may still contain later ones.
+    let mut open: Vec<usize> = Vec::new();
+    for diagnostic in diagnostics {
+        open.retain(|&index| kept[index].span.end > diagnostic.span.start);
+        let contained = open.iter().any(|&index| {
+            let outer = &kept[index];
+            outer.rule.category == diagnostic.rule.category
+                && outer.span != diagnostic.span
+                && outer.span.start <= diagnostic.span.start
+                && outer.span.end >= diagnostic.span.end
+        });
+        if !contained {
+            open.push(kept.len());
+            kept.push(diagnostic);
+        }
+    }
+    kept
 }

@@ -36,3 +36,16 @@ fn every_builtin_rule_has_two_examples_of_each_kind_and_a_source() {
         assert!(!rule.source.trim().is_empty(), "{}: no source", rule.id);
     }
 }
+
+/// A sentence that a broad rule and a more specific rule of the same category both match is one
+/// problem, reported once, by the specific rule.
+#[test]
+fn a_specific_finding_absorbs_a_broader_one_of_the_same_category() {
+    let linter = Linter::new(RuleSet::builtin().expect("built-in packs load"));
+    let ids: Vec<String> = linter
+        .check_text("We can't refund you unless you return the item.")
+        .iter()
+        .map(|diagnostic| diagnostic.rule.id.to_string())
+        .collect();
+    assert_eq!(ids, ["en.negative.cant-unless"]);
+}
