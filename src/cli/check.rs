@@ -125,6 +125,9 @@ impl FixTally {
     }
 }
 
+/// How many inputs are checked before their output is printed.
+const OUTPUT_CHUNK: usize = 4096;
+
 pub fn run(args: &CheckArgs) -> i32 {
     let level = if args.unsafe_fixes {
         FixLevel::Unsafe
@@ -161,7 +164,7 @@ pub fn run(args: &CheckArgs) -> i32 {
     // The process exits right after checking: freeing every rule and automaton one by one would
     // only add to the start-up-plus-check time an agent waits for on each draft.
     let linter: &Linter = Box::leak(Box::new(Linter::new(rules).with_placeholders(placeholders)));
-    let (mut inputs, path_errors) = inputs::collect(&args.paths);
+    let (mut inputs, path_errors) = inputs::collect(&args.paths, args.threads);
     if mode != Mode::Check {
         // The same file named twice would be fixed twice, and the second write would find it
         // changed since it was read.
@@ -180,53 +183,67 @@ pub fn run(args: &CheckArgs) -> i32 {
     let report_to_stderr = matches!(mode, Mode::Fix(_)) && inputs.contains(&Input::Stdin);
     let color = args.format == Format::Human && use_color(args.color, report_to_stderr);
     let check_one = |input: &Input| check_input(linter, args, mode, input, color);
-    let outcomes: Vec<Outcome> = if inputs.len() > 1 && args.threads != Some(1) {
+    let pool = if inputs.len() > 1 && args.threads != Some(1) {
         match thread_pool(args.threads) {
-            Ok(pool) => pool.install(|| inputs.par_iter().map(check_one).collect()),
+            Ok(pool) => Some(pool),
             Err(message) => {
                 output::input_error("threads", &message);
                 return EXIT_ERROR;
             }
         }
     } else {
-        inputs.iter().map(check_one).collect()
+        None
     };
 
     let mut tally = Tally::default();
     let mut fix_tally = FixTally::default();
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr();
-    let mut json_objects = Vec::new();
-    for outcome in outcomes {
-        for problem in &outcome.problems {
-            match problem {
-                Problem::Note(name, message) => output::input_note(name, message),
-                Problem::Error(name, message) => {
-                    had_error = true;
-                    output::input_error(name, message);
+    let mut json_written = 0usize;
+    // Inputs are checked a chunk at a time, in parallel within a chunk and printed in input
+    // order, so memory stays bounded however many files a run is given.
+    for chunk in inputs.chunks(OUTPUT_CHUNK) {
+        let outcomes: Vec<Outcome> = match &pool {
+            Some(pool) => pool.install(|| chunk.par_iter().map(check_one).collect()),
+            None => chunk.iter().map(check_one).collect(),
+        };
+        for outcome in outcomes {
+            for problem in &outcome.problems {
+                match problem {
+                    Problem::Note(name, message) => output::input_note(name, message),
+                    Problem::Error(name, message) => {
+                        had_error = true;
+                        output::input_error(name, message);
+                    }
                 }
             }
-        }
-        if let Some(diagnostics) = &outcome.diagnostics {
-            tally.add(diagnostics);
-        }
-        json_objects.extend(outcome.json);
-        let mut written = Ok(());
-        if let Some(fixed) = &outcome.fixed {
-            fix_tally.add(&fixed.outcome);
-            written = stdout.write_all(&fixed.stdout);
-        }
-        let report: &mut dyn Write = if report_to_stderr {
-            &mut stderr
-        } else {
-            &mut stdout
-        };
-        if written
-            .and_then(|()| report.write_all(&outcome.rendered))
-            .is_err()
-        {
-            // The reader went away (a closed pipe): nothing more can be said.
-            return EXIT_ERROR;
+            if let Some(diagnostics) = &outcome.diagnostics {
+                tally.add(diagnostics);
+            }
+            let mut written = Ok(());
+            if let Some(fixed) = &outcome.fixed {
+                fix_tally.add(&fixed.outcome);
+                written = stdout.write_all(&fixed.stdout);
+            }
+            let report: &mut dyn Write = if report_to_stderr {
+                &mut stderr
+            } else {
+                &mut stdout
+            };
+            for object in &outcome.json {
+                let separator: &[u8] = if json_written == 0 { b"[" } else { b"," };
+                json_written += 1;
+                written = written
+                    .and_then(|()| report.write_all(separator))
+                    .and_then(|()| report.write_all(object.as_bytes()));
+            }
+            if written
+                .and_then(|()| report.write_all(&outcome.rendered))
+                .is_err()
+            {
+                // The reader went away (a closed pipe): nothing more can be said.
+                return EXIT_ERROR;
+            }
         }
     }
     let report: &mut dyn Write = if report_to_stderr {
@@ -236,7 +253,8 @@ pub fn run(args: &CheckArgs) -> i32 {
     };
     let written = match (args.format, mode) {
         (_, Mode::Diff(_)) => Ok(()),
-        (Format::Json, _) => writeln!(report, "[{}]", json_objects.join(",")),
+        (Format::Json, _) if json_written == 0 => writeln!(report, "[]"),
+        (Format::Json, _) => writeln!(report, "]"),
         (Format::Human, _) => writeln!(report, "{}", tally.summary()),
         (Format::Line, _) => Ok(()),
     };

@@ -2,6 +2,7 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use replylint::Source;
 
@@ -33,7 +34,7 @@ pub enum Loaded {
 
 /// Expands the command-line paths into inputs, in a stable order. Problems with a path (it does
 /// not exist, a directory cannot be listed) come back as `(name, message)`.
-pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<(String, String)>) {
+pub fn collect(paths: &[PathBuf], threads: Option<usize>) -> (Vec<Input>, Vec<(String, String)>) {
     if paths.is_empty() {
         return (vec![Input::Stdin], Vec::new());
     }
@@ -43,7 +44,7 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<(String, String)>) {
         if path.as_os_str() == "-" {
             inputs.push(Input::Stdin);
         } else if path.is_dir() {
-            walk(path, &mut inputs, &mut errors);
+            walk(path, threads, &mut inputs, &mut errors);
         } else if path.exists() {
             inputs.push(Input::File(path.clone()));
         } else {
@@ -56,30 +57,54 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<(String, String)>) {
     (inputs, errors)
 }
 
-fn walk(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<(String, String)>) {
-    // ignore gives .gitignore/.ignore handling and hidden-file skipping the way ripgrep does.
-    let walker = ignore::WalkBuilder::new(dir)
+/// Walks a directory the way ripgrep does (`.gitignore` and `.ignore` honoured, hidden files
+/// skipped), on several threads since listing a large library is a good part of checking it, then
+/// sorts the files so that output never depends on which thread found what.
+fn walk(
+    dir: &Path,
+    threads: Option<usize>,
+    inputs: &mut Vec<Input>,
+    errors: &mut Vec<(String, String)>,
+) {
+    let found = Mutex::new(Vec::new());
+    let failed = Mutex::new(Vec::new());
+    ignore::WalkBuilder::new(dir)
         .require_git(false)
-        .sort_by_file_path(|a, b| a.cmp(b))
-        .build();
-    for entry in walker {
-        match entry {
-            Ok(entry) => {
-                let is_file = entry.file_type().is_some_and(|kind| kind.is_file());
-                let has_text_extension = entry
-                    .path()
-                    .extension()
-                    .and_then(|ext| ext.to_str())
-                    .is_some_and(|ext| {
-                        TEXT_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())
-                    });
-                if is_file && has_text_extension {
-                    inputs.push(Input::File(entry.into_path()));
+        .threads(threads.unwrap_or(0))
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                match entry {
+                    Ok(entry) if is_text_file(&entry) => {
+                        if let Ok(mut found) = found.lock() {
+                            found.push(entry.into_path());
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(error) => {
+                        if let Ok(mut failed) = failed.lock() {
+                            failed.push((dir.display().to_string(), error.to_string()));
+                        }
+                    }
                 }
-            }
-            Err(error) => errors.push((dir.display().to_string(), error.to_string())),
-        }
-    }
+                ignore::WalkState::Continue
+            })
+        });
+    let mut found = found.into_inner().unwrap_or_default();
+    found.sort();
+    inputs.extend(found.into_iter().map(Input::File));
+    let mut failed = failed.into_inner().unwrap_or_default();
+    failed.sort();
+    errors.extend(failed);
+}
+
+fn is_text_file(entry: &ignore::DirEntry) -> bool {
+    entry.file_type().is_some_and(|kind| kind.is_file())
+        && entry
+            .path()
+            .extension()
+            .and_then(|ext| ext.to_str())
+            .is_some_and(|ext| TEXT_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
 }
 
 pub fn read(input: &Input, stdin_name: &str) -> Loaded {

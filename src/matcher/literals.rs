@@ -21,6 +21,10 @@ use crate::rules::RuleText;
 const NFA_THRESHOLD: usize = 256 * 1024;
 /// Text volume after which building the DFA pays for itself.
 const DFA_THRESHOLD: usize = 8 * 1024 * 1024;
+/// Above this many literals a DFA costs over 100 MB and seconds to build (its size grows with
+/// the literals times the byte classes), so large custom rule sets stay on the NFA. The built-in
+/// packs have about 2,200.
+const DFA_MAX_LITERALS: usize = 5_000;
 
 /// What a literal is to a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -167,7 +171,10 @@ impl LiteralSearcher {
             return Some(dfa);
         }
         let scanned = self.scanned.fetch_add(haystack.len(), Ordering::Relaxed) + haystack.len();
-        let kind = if haystack.len() >= DFA_THRESHOLD / 4 || scanned >= DFA_THRESHOLD {
+        let dfa_affordable = self.keys.len() <= DFA_MAX_LITERALS;
+        let kind = if dfa_affordable
+            && (haystack.len() >= DFA_THRESHOLD / 4 || scanned >= DFA_THRESHOLD)
+        {
             AhoCorasickKind::DFA
         } else if self.nfa.get().is_some()
             || haystack.len() >= NFA_THRESHOLD / 4

@@ -160,7 +160,7 @@ const PREFIX_MAX_BYTES: usize = 12;
 fn prefixes(hir: &Hir) -> Option<Vec<String>> {
     let sequence = Extractor::new()
         .kind(ExtractKind::Prefix)
-        .limit_total(1000)
+        .limit_total(5000)
         .limit_class(40)
         .extract(hir);
     let mut prefixes = Vec::new();
