@@ -1,10 +1,13 @@
 //! Finding every literal of every rule, phrases and pattern prefixes alike, in one pass.
 //!
-//! Three strategies with identical results, each built when the text a run has seen repays it:
-//! a first-character index, which costs nothing to build and is fast on short texts; an
-//! Aho-Corasick NFA (milliseconds to build, fast on everything); and an Aho-Corasick DFA (tens of
-//! milliseconds and megabytes to build, about twice as fast again), for runs over tens of
-//! megabytes. A one-draft check never pays for an automaton.
+//! Two strategies with identical results: a first-character index, which costs nothing to build
+//! and is fast on short texts, and an Aho-Corasick automaton (a contiguous NFA: milliseconds to
+//! build, fast on everything), built once a run has seen enough text to repay it. A one-draft
+//! check never pays for an automaton.
+//!
+//! A DFA scans about twice as fast, but its size grows with the literals times the byte classes
+//! (9 MB for the built-in packs, over 100 MB for a rule set ten times larger), so cost and memory
+//! would jump with the size of a team's rules. The NFA keeps both proportional.
 
 use std::cmp::Reverse;
 use std::ops::Range;
@@ -17,15 +20,8 @@ use rustc_hash::FxHashMap;
 use super::clause::Boundaries;
 use crate::rules::RuleText;
 
-/// Text volume after which building the NFA pays for itself.
-const NFA_THRESHOLD: usize = 256 * 1024;
-/// Text volume after which the DFA is worth its 9 MB and tens of milliseconds: it scans about
-/// twice as fast as the NFA, which matters for months of transcripts, not for one library.
-const DFA_THRESHOLD: usize = 64 * 1024 * 1024;
-/// Above this many literals a DFA costs over 100 MB and seconds to build (its size grows with
-/// the literals times the byte classes), so large custom rule sets stay on the NFA. The built-in
-/// packs have about 2,200.
-const DFA_MAX_LITERALS: usize = 5_000;
+/// Text volume after which building the automaton pays for itself.
+const AUTOMATON_THRESHOLD: usize = 256 * 1024;
 
 /// What a literal is to a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -62,8 +58,7 @@ pub(super) struct LiteralSearcher {
     order: Vec<u32>,
     /// The slice of `order` for each first character.
     by_first_char: FxHashMap<char, Range<u32>>,
-    nfa: OnceLock<AhoCorasick>,
-    dfa: OnceLock<AhoCorasick>,
+    automaton: OnceLock<AhoCorasick>,
     scanned: AtomicUsize,
 }
 
@@ -139,8 +134,7 @@ impl LiteralSearcher {
             rule_list,
             order,
             by_first_char,
-            nfa: OnceLock::new(),
-            dfa: OnceLock::new(),
+            automaton: OnceLock::new(),
             scanned: AtomicUsize::new(0),
         })
     }
@@ -166,31 +160,18 @@ impl LiteralSearcher {
         &self.order[range.start as usize..range.end as usize]
     }
 
-    /// The automaton this text should use, if any.
+    /// The automaton, if this text should use it.
     fn automaton_for(&self, haystack: &str) -> Option<&AhoCorasick> {
-        if let Some(dfa) = self.dfa.get() {
-            return Some(dfa);
+        if self.automaton.get().is_none() {
+            let scanned = self.scanned.fetch_add(haystack.len(), Ordering::Relaxed);
+            if haystack.len() < AUTOMATON_THRESHOLD / 4 && scanned < AUTOMATON_THRESHOLD {
+                return None;
+            }
         }
-        let scanned = self.scanned.fetch_add(haystack.len(), Ordering::Relaxed) + haystack.len();
-        let dfa_affordable = self.keys.len() <= DFA_MAX_LITERALS;
-        let kind = if dfa_affordable && scanned >= DFA_THRESHOLD {
-            AhoCorasickKind::DFA
-        } else if self.nfa.get().is_some()
-            || haystack.len() >= NFA_THRESHOLD / 4
-            || scanned >= NFA_THRESHOLD
-        {
-            AhoCorasickKind::ContiguousNFA
-        } else {
-            return None;
-        };
-        let lock = match kind {
-            AhoCorasickKind::DFA => &self.dfa,
-            _ => &self.nfa,
-        };
-        Some(lock.get_or_init(|| {
+        Some(self.automaton.get_or_init(|| {
             AhoCorasickBuilder::new()
                 .match_kind(MatchKind::Standard)
-                .kind(Some(kind))
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
                 .build(self.keys.iter().map(|key| key.as_bytes()))
                 .expect("an automaton over a few thousand short literals always builds")
         }))
