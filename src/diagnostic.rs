@@ -16,6 +16,8 @@ use crate::source::Segment;
 pub struct Diagnostic {
     pub rule: Arc<Rule>,
     pub severity: Severity,
+    /// The rule's message, in the writer's Chinese script when the rule is Chinese.
+    pub message: String,
     /// Byte range in the source as read.
     pub span: Range<usize>,
     /// The source text in `span`.
@@ -109,6 +111,7 @@ impl<'a> DiagnosticBuilder<'a> {
         Some(Diagnostic {
             rule: rule.clone(),
             severity: rule.severity,
+            message: render_literal(&rule.message),
             span: self.segment.to_source(found.span.clone()),
             text: matched.to_string(),
             suggestions,

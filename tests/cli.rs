@@ -80,6 +80,10 @@ fn traditional_draft_gets_traditional_rewrite() {
     assert_eq!(diagnostics.len(), 1);
     assert_eq!(diagnostics[0]["text"], "你必須先填寫這張表格");
     assert_eq!(
+        diagnostics[0]["message"], "命令口吻會讓客戶覺得沒有選擇的餘地。",
+        "a Chinese rule's message follows the writer's script too"
+    );
+    assert_eq!(
         diagnostics[0]["suggestions"][0],
         "請您先填寫這張表格,您看行嗎?"
     );

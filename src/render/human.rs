@@ -44,7 +44,7 @@ pub fn render(
         }
         notes.push(format!("source: {}", rule.source));
         let report = Report::new(report_severity(diagnostic.severity))
-            .with_message(&*rule.message)
+            .with_message(diagnostic.message.as_str())
             .with_code(&*rule.id)
             .with_labels(vec![
                 Label::primary((), diagnostic.span.clone()).with_message(label)

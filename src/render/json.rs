@@ -47,7 +47,7 @@ pub fn objects<'a>(source: &'a Source, diagnostics: &'a [Diagnostic]) -> Vec<Jso
                 rule: &diagnostic.rule.id,
                 severity: diagnostic.severity.as_str(),
                 category: &diagnostic.rule.category,
-                message: &diagnostic.rule.message,
+                message: &diagnostic.message,
                 line: position.line,
                 column: position.column,
                 end_line: position.end_line,

@@ -23,7 +23,7 @@ pub fn render(
             position.column,
             diagnostic.severity,
             diagnostic.rule.id,
-            one_line(&diagnostic.rule.message),
+            one_line(&diagnostic.message),
         )?;
         if let Some(first) = diagnostic.suggestions.first() {
             write!(out, " → {}", one_line(first))?;
