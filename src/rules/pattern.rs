@@ -35,15 +35,12 @@ pub struct Pattern {
 }
 
 impl Pattern {
-    /// Parses and fully compiles a pattern, for packs whose errors must surface at load time.
+    /// Parses and checks a pattern from a pack file; it is compiled on first use. Everything
+    /// that can go wrong is found here, at load time, where the error can name the file, line and
+    /// column: syntax, upper-case literals, matching the empty string, and size (estimated from
+    /// the parsed pattern, so that a hostile `(a{1000}){1000}` is refused without compiling it).
     pub fn new(source: &str) -> Result<Pattern, String> {
-        let pattern = Pattern::analyse(source)?;
-        let regex = compile(&pattern.normalized)?;
-        if regex.is_match("") {
-            return Err("pattern matches the empty string, so it would fire everywhere".into());
-        }
-        let _ = pattern.compiled.set(Some(regex));
-        Ok(pattern)
+        Pattern::analyse(source)
     }
 
     /// A pattern whose analysis was done ahead of time (the built-in packs); compiled on first use.
@@ -71,6 +68,15 @@ impl Pattern {
             .build()
             .parse(&normalized)
             .map_err(|error| error.to_string())?;
+        if hir.properties().minimum_len() == Some(0) {
+            return Err("pattern matches the empty string, so it would fire everywhere".into());
+        }
+        if estimated_size(&hir) > ESTIMATED_SIZE_LIMIT {
+            return Err(format!(
+                "pattern is too complex (it would compile to more than {REGEX_SIZE_LIMIT} bytes); \
+                 simplify repetitions"
+            ));
+        }
         if let Some(upper) = first_uppercase_literal(&hir) {
             return Err(format!(
                 "`{upper}` can never match: patterns run on the lower-cased normalised view, so write \
@@ -118,6 +124,32 @@ fn compile(normalized: &str) -> Result<Regex, String> {
             None => error.to_string(),
         })
 }
+
+/// A rough upper bound on the compiled size of a pattern, in NFA states. Generous for any real
+/// rule; bounded repetitions multiply, which is what makes hostile patterns explode.
+fn estimated_size(hir: &Hir) -> u64 {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => 1,
+        HirKind::Literal(literal) => literal.0.len() as u64,
+        HirKind::Class(regex_syntax::hir::Class::Unicode(class)) => 4 * class.ranges().len() as u64,
+        HirKind::Class(regex_syntax::hir::Class::Bytes(class)) => class.ranges().len() as u64,
+        HirKind::Repetition(repetition) => {
+            let copies = repetition
+                .max
+                .unwrap_or(repetition.min.saturating_add(1))
+                .max(1);
+            estimated_size(&repetition.sub).saturating_mul(u64::from(copies))
+        }
+        HirKind::Capture(capture) => estimated_size(&capture.sub).saturating_add(2),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => parts
+            .iter()
+            .map(estimated_size)
+            .fold(parts.len() as u64, u64::saturating_add),
+    }
+}
+
+/// The estimate above which a pattern is refused; about what fits in [`REGEX_SIZE_LIMIT`].
+const ESTIMATED_SIZE_LIMIT: u64 = 200_000;
 
 fn collect_capture_names(hir: &Hir, names: &mut Vec<Option<String>>) {
     match hir.kind() {
@@ -232,6 +264,13 @@ mod tests {
         assert!(Pattern::new("(a{1000}){1000}")
             .unwrap_err()
             .contains("too complex"));
+    }
+
+    #[test]
+    fn patterns_from_files_compile_on_first_use() {
+        let pattern = Pattern::new("我不能给你(.+?),除非(.+)").unwrap();
+        assert!(pattern.compiled.get().is_none());
+        assert!(pattern.regex().unwrap().is_match("我不能给你退款,除非寄回"));
     }
 
     #[test]
