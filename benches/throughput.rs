@@ -288,24 +288,8 @@ fn rules_under_test(root: &Path) -> Result<(RuleSet, String), String> {
 /// Loads every pack below `dir`, passing over (and naming) packs that do not load, since the
 /// packs are being written while the benchmark runs.
 fn load_dir_leniently(dir: &Path) -> Result<RuleSet, String> {
-    let mut files = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(folder) = pending.pop() {
-        let entries =
-            fs::read_dir(&folder).map_err(|error| format!("{}: {error}", folder.display()))?;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if matches!(
-                path.extension().and_then(|ext| ext.to_str()),
-                Some("yaml" | "yml")
-            ) {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
+    let files =
+        replylint::rules::pack_files(dir).map_err(|error| format!("{}: {error}", dir.display()))?;
     let mut set = RuleSet::default();
     for path in files {
         let loaded = fs::read_to_string(&path)

@@ -306,7 +306,8 @@ impl RuleSet {
     }
 }
 
-fn pack_files(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+/// The pack files (`*.yaml`, `*.yml`) below `dir`, or `dir` itself if it is a file, sorted.
+pub fn pack_files(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
     let metadata = std::fs::metadata(dir)?;
     if metadata.is_file() {
         return Ok(vec![dir.to_path_buf()]);
