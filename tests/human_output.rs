@@ -1,0 +1,35 @@
+//! The human format, pinned as a golden file: underlines under CJK text, rewrites in the
+//! writer's script, notes and the summary line. Regenerate with
+//! `REPLYLINT_BLESS=1 cargo test --test human_output` and review the diff.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+#[test]
+fn human_output_matches_the_golden_file() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let output = Command::cargo_bin("replylint")
+        .unwrap()
+        .current_dir(fixtures.join("human"))
+        .args(["check", "--color", "never", "--no-builtin", "--rules"])
+        .arg(fixtures.join("packs/demo"))
+        .arg("--rules")
+        .arg(fixtures.join("packs/demo-en"))
+        .arg("draft.txt")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let actual = String::from_utf8(output.stdout).unwrap();
+    let expected_path = fixtures.join("human/expected.txt");
+    if std::env::var_os("REPLYLINT_BLESS").is_some() {
+        std::fs::write(&expected_path, &actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "human output changed; review and bless with REPLYLINT_BLESS=1:\n--- expected\n{expected}\n--- actual\n{actual}"
+    );
+}
