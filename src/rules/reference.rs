@@ -1,32 +1,33 @@
 //! The rule reference, generated from the packs so that it is never written twice.
 //!
-//! `docs/rules-reference.md` is this module's output for the built-in packs; a test regenerates
-//! it and fails when the checked-in copy is stale.
+//! `docs/rules/` is this module's output for the built-in packs: an index and one page per pack.
+//! A test regenerates it and fails when the checked-in copy is stale.
 
 use std::fmt::Write as _;
 
-use super::{Rule, RuleSet};
+use super::{Rule, RulePack, RuleSet};
 
-/// Markdown describing every rule of every pack, in pack order.
-pub fn markdown(rules: &RuleSet) -> String {
-    let mut out = String::new();
-    out.push_str(
-        "<!-- @generated from rules/ by tests/rules_reference.rs; do not edit.\n     \
-         Regenerate with: REPLYLINT_BLESS=1 cargo test --test rules_reference -->\n\n",
-    );
-    out.push_str("# Built-in rules\n\n");
+const GENERATED: &str =
+    "<!-- @generated from rules/ by tests/rules_reference.rs; do not edit.\n     \
+     Regenerate with: REPLYLINT_BLESS=1 cargo test --test rules_reference -->\n\n";
+
+/// The reference as `(file name, Markdown)` pages: `README.md` (the index), then one page per
+/// pack, named after it.
+pub fn pages(rules: &RuleSet) -> Vec<(String, String)> {
+    let mut index = String::from(GENERATED);
+    index.push_str("# Built-in rules\n\n");
     let _ = writeln!(
-        out,
+        index,
         "{} rules in {} packs. `replylint explain ID` prints the same for one rule; \
-         [rules.md](rules.md) explains the format.\n",
+         [../rules.md](../rules.md) explains the format.\n",
         rules.len(),
         rules.packs.len()
     );
-    out.push_str("| pack | language | rules | description |\n|---|---|---|---|\n");
+    index.push_str("| pack | language | rules | description |\n|---|---|---|---|\n");
     for pack in &rules.packs {
         let _ = writeln!(
-            out,
-            "| [`{}`](#pack-{}) | {} | {} | {} |",
+            index,
+            "| [`{}`]({}.md) | {} | {} | {} |",
             pack.name,
             pack.name,
             pack.language,
@@ -34,21 +35,54 @@ pub fn markdown(rules: &RuleSet) -> String {
             cell(&pack.description)
         );
     }
+    index.push_str("\n| rule | severity | kind | fix | message |\n|---|---|---|---|---|\n");
     for pack in &rules.packs {
-        let _ = writeln!(
-            out,
-            "\n<a id=\"pack-{}\"></a>\n## Pack `{}`\n",
-            pack.name, pack.name
-        );
-        if !pack.description.is_empty() {
-            let _ = writeln!(out, "{}\n", pack.description.trim());
-        }
-        let _ = writeln!(out, "Defined in `{}`.\n", pack.origin);
         for rule in &pack.rules {
-            rule_section(&mut out, rule);
+            let _ = writeln!(
+                index,
+                "| [`{}`]({}.md#{}) | {} | {} | {} | {} |",
+                rule.id,
+                pack.name,
+                anchor(&rule.id),
+                rule.severity,
+                rule.kind.as_str(),
+                rule.fix.as_str(),
+                cell(&rule.message)
+            );
         }
     }
+    let mut pages = vec![("README.md".to_string(), index)];
+    pages.extend(
+        rules
+            .packs
+            .iter()
+            .map(|pack| (format!("{}.md", pack.name), pack_page(pack))),
+    );
+    pages
+}
+
+fn pack_page(pack: &RulePack) -> String {
+    let mut out = String::from(GENERATED);
+    let _ = writeln!(out, "# Pack `{}`\n", pack.name);
+    if !pack.description.is_empty() {
+        let _ = writeln!(out, "{}\n", pack.description.trim());
+    }
+    let _ = writeln!(
+        out,
+        "Language `{}`, defined in `{}`. [All packs](README.md).\n",
+        pack.language, pack.origin
+    );
+    for rule in &pack.rules {
+        rule_section(&mut out, rule);
+    }
     out
+}
+
+/// The anchor GitHub-style Markdown gives a `### \`id\`` heading.
+fn anchor(id: &str) -> String {
+    id.chars()
+        .filter(|c| c.is_alphanumeric() || *c == '-')
+        .collect()
 }
 
 fn rule_section(out: &mut String, rule: &Rule) {
