@@ -58,7 +58,9 @@ pub(super) struct LiteralSearcher {
     order: Vec<u32>,
     /// The slice of `order` for each first character.
     by_first_char: FxHashMap<char, Range<u32>>,
-    automaton: OnceLock<AhoCorasick>,
+    /// `None` inside when the automaton could not be built (a rule set beyond its state limits):
+    /// the first-character index then serves every text, more slowly but with the same results.
+    automaton: OnceLock<Option<AhoCorasick>>,
     scanned: AtomicUsize,
 }
 
@@ -168,13 +170,15 @@ impl LiteralSearcher {
                 return None;
             }
         }
-        Some(self.automaton.get_or_init(|| {
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::ContiguousNFA))
-                .build(self.keys.iter().map(|key| key.as_bytes()))
-                .expect("an automaton over a few thousand short literals always builds")
-        }))
+        self.automaton
+            .get_or_init(|| {
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .build(self.keys.iter().map(|key| key.as_bytes()))
+                    .ok()
+            })
+            .as_ref()
     }
 
     /// Every occurrence of every literal, overlapping ones included, in no particular order.
