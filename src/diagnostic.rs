@@ -9,7 +9,7 @@ use crate::normalize::script::{self, ChineseScript, ScriptEvidence};
 use crate::placeholder::Spans;
 use crate::rules::template::{is_sentence_punctuation, Template, TemplatePart};
 use crate::rules::{FixSafety, Rule, Severity};
-use crate::source::Segment;
+use crate::source::{ceil_char_boundary, floor_char_boundary, Segment};
 
 /// One finding, in terms of the source it was found in.
 #[derive(Debug, Clone)]
@@ -178,14 +178,8 @@ impl<'a> DiagnosticBuilder<'a> {
 
 /// The byte range reaching `reach` bytes either side of `span`, on character boundaries.
 fn window(text: &str, span: &Range<usize>, reach: usize) -> (usize, usize) {
-    let mut start = span.start.saturating_sub(reach);
-    while !text.is_char_boundary(start) {
-        start += 1;
-    }
-    let mut end = (span.end + reach).min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let start = ceil_char_boundary(text, span.start.saturating_sub(reach));
+    let end = floor_char_boundary(text, span.end + reach);
     (start.min(span.start), end.max(span.end))
 }
 

@@ -10,6 +10,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::source::{ceil_char_boundary, floor_char_boundary};
+
 /// The placeholder syntaxes recognised by default, by name, for documentation and for
 /// `--no-default-placeholders`. Order matters: at one position the first alternative that
 /// matches wins, so the longer forms (`{{…}}`, `${…}`) come before `{…}`.
@@ -191,20 +193,6 @@ fn build(pattern: &str) -> Result<Regex, String> {
         .size_limit(16 * 1024 * 1024)
         .build()
         .map_err(|error| error.to_string())
-}
-
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
-}
-
-fn ceil_char_boundary(text: &str, mut offset: usize) -> usize {
-    while !text.is_char_boundary(offset) {
-        offset += 1;
-    }
-    offset
 }
 
 /// The placeholder spans of one segment, with the questions the matcher and the fixer ask.

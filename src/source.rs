@@ -92,6 +92,24 @@ impl LineIndex {
     }
 }
 
+/// The largest character boundary at or before `offset` (clamped to the text).
+pub(crate) fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// The smallest character boundary at or after `offset` (clamped to the text).
+pub(crate) fn ceil_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset
+}
+
 /// 1-based line and column (in characters) of `offset`, without building an index.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     LineIndex::new(text).line_column(text, offset)

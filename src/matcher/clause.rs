@@ -86,22 +86,6 @@ pub(super) fn clause_after(haystack: &str, start: usize) -> Clause {
     Clause { rest, terminator }
 }
 
-pub(super) fn floor_boundary(text: &str, mut offset: usize) -> usize {
-    offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
-}
-
-pub(super) fn ceil_boundary(text: &str, mut offset: usize) -> usize {
-    offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset += 1;
-    }
-    offset
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

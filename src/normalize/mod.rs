@@ -16,6 +16,8 @@ pub mod script;
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use crate::source::{ceil_char_boundary, floor_char_boundary};
+
 /// A text folded for matching, with enough information to map offsets back.
 #[derive(Debug, Clone, Default)]
 pub struct NormalizedText {
@@ -91,22 +93,6 @@ impl NormalizedText {
         };
         start..end.max(start)
     }
-}
-
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
-}
-
-fn ceil_char_boundary(text: &str, mut offset: usize) -> usize {
-    offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset += 1;
-    }
-    offset
 }
 
 /// Folds a whole string, for rule phrases and rewrites.
