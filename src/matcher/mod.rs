@@ -19,7 +19,8 @@ use regex_automata::{Anchored, Input};
 
 use crate::normalize::{self, NormalizedText};
 use crate::rules::{Rule, RuleKind, RuleText};
-use clause::{ceil_boundary, clause_after, floor_boundary, Boundaries};
+use crate::source::{ceil_char_boundary, floor_char_boundary};
+use clause::{clause_after, Boundaries, Clause};
 use literals::{leftmost_longest_order, LiteralSearcher, Occurrence, Role};
 
 /// A rule matched in a segment; ranges are byte offsets into the segment's text.
@@ -150,9 +151,12 @@ impl Matcher {
             let mut accepted = false;
             if literals.boundaries(found.entry).hold(haystack, &range) {
                 for &rule_index in literals.phrase_of(found.entry) {
-                    if self.keeps(rule_index, haystack, &range) {
+                    let clause = self.rules[rule_index]
+                        .clause
+                        .then(|| clause_after(haystack, range.end));
+                    if self.keeps(rule_index, haystack, &range, clause.as_ref()) {
                         accepted = true;
-                        out.push(self.phrase_match(rule_index, text, view, range.clone()));
+                        out.push(phrase_match(rule_index, text, view, range.clone(), clause));
                     }
                 }
             }
@@ -165,42 +169,6 @@ impl Matcher {
                         .next()
                         .map_or(1, char::len_utf8)
             };
-        }
-    }
-
-    fn phrase_match(
-        &self,
-        rule_index: usize,
-        text: &str,
-        view: &NormalizedText,
-        range: Range<usize>,
-    ) -> RuleMatch {
-        let rule = &self.rules[rule_index];
-        if !rule.clause {
-            return RuleMatch {
-                rule: rule_index,
-                span: view.to_original(text, range),
-                captures: Vec::new(),
-                rest: None,
-                terminator: None,
-            };
-        }
-        let clause = clause_after(&view.text, range.end);
-        let rest = view.to_original(text, clause.rest.clone());
-        let start = view.to_original(text, range.clone()).start;
-        let end = if clause.rest.is_empty() {
-            view.to_original(text, range).end
-        } else {
-            rest.end
-        };
-        RuleMatch {
-            rule: rule_index,
-            span: start..end,
-            captures: Vec::new(),
-            rest: Some(rest),
-            terminator: clause
-                .terminator
-                .map(|terminator| view.to_original(text, terminator)),
         }
     }
 
@@ -271,7 +239,7 @@ impl Matcher {
         out: &mut Vec<RuleMatch>,
     ) -> Option<usize> {
         let whole = captures.get_match()?.range();
-        if whole.is_empty() || !self.keeps(rule_index, &view.text, &whole) {
+        if whole.is_empty() || !self.keeps(rule_index, &view.text, &whole, None) {
             return None;
         }
         out.push(RuleMatch {
@@ -290,13 +258,18 @@ impl Matcher {
         Some(whole.end)
     }
 
-    /// For a clause rule the exceptions apply to the whole clause it would underline, so that
-    /// "I can't … unless …" can be left to a more specific rule.
-    fn keeps(&self, rule_index: usize, haystack: &str, range: &Range<usize>) -> bool {
-        let covered = if self.rules[rule_index].clause {
-            range.start..clause_after(haystack, range.end).rest.end.max(range.end)
-        } else {
-            range.clone()
+    /// For a clause rule (`clause` is its clause) the exceptions apply to the whole clause it
+    /// would underline, so that "I can't … unless …" can be left to a more specific rule.
+    fn keeps(
+        &self,
+        rule_index: usize,
+        haystack: &str,
+        range: &Range<usize>,
+        clause: Option<&Clause>,
+    ) -> bool {
+        let covered = match clause {
+            Some(clause) => range.start..clause.rest.end.max(range.end),
+            None => range.clone(),
         };
         !self.excepted(rule_index, haystack, &covered)
             && !self.reads_like_rewrite(rule_index, haystack, range)
@@ -306,8 +279,8 @@ impl Matcher {
     /// are rare and exceptions few, so a search around the candidate beats scanning every text.
     fn excepted(&self, rule_index: usize, haystack: &str, range: &Range<usize>) -> bool {
         self.exceptions[rule_index].iter().any(|(key, boundaries)| {
-            let window = floor_boundary(haystack, range.start.saturating_sub(key.len()))
-                ..ceil_boundary(haystack, range.end + key.len());
+            let window = floor_char_boundary(haystack, range.start.saturating_sub(key.len()))
+                ..ceil_char_boundary(haystack, range.end + key.len());
             haystack[window.clone()]
                 .match_indices(&**key)
                 .any(|(offset, _)| {
@@ -329,5 +302,40 @@ impl Matcher {
                         .is_some_and(|around| around == literal)
             })
         })
+    }
+}
+
+/// A phrase match in segment offsets; a clause rule's match runs on to the end of its clause.
+fn phrase_match(
+    rule_index: usize,
+    text: &str,
+    view: &NormalizedText,
+    range: Range<usize>,
+    clause: Option<Clause>,
+) -> RuleMatch {
+    let Some(clause) = clause else {
+        return RuleMatch {
+            rule: rule_index,
+            span: view.to_original(text, range),
+            captures: Vec::new(),
+            rest: None,
+            terminator: None,
+        };
+    };
+    let rest = view.to_original(text, clause.rest.clone());
+    let phrase = view.to_original(text, range);
+    let end = if clause.rest.is_empty() {
+        phrase.end
+    } else {
+        rest.end
+    };
+    RuleMatch {
+        rule: rule_index,
+        span: phrase.start..end,
+        captures: Vec::new(),
+        rest: Some(rest),
+        terminator: clause
+            .terminator
+            .map(|terminator| view.to_original(text, terminator)),
     }
 }
