@@ -11,8 +11,11 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::rules::{FixSafety, Rule, Severity};
-use crate::{Diagnostic, Fix, Linter, Source};
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::filter::Filters;
+use crate::linter::Linter;
+use crate::rules::{FixSafety, Rule};
+use crate::source::Source;
 
 /// The most fixes a run may apply to one text, in passes of lint-then-fix. One pass is enough
 /// for almost every text; the rest are for fixes deferred because they touched another one, and
@@ -38,11 +41,12 @@ impl FixLevel {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct FixOptions {
     pub level: FixLevel,
-    /// Findings below this severity are neither fixed nor counted as remaining, as in `check`.
-    pub min_severity: Severity,
+    /// The filter stage every pass goes through, the same one `check` uses: a finding it hides
+    /// is neither fixed nor counted as remaining.
+    pub filters: Filters,
     pub max_passes: usize,
 }
 
@@ -50,7 +54,7 @@ impl Default for FixOptions {
     fn default() -> Self {
         FixOptions {
             level: FixLevel::Safe,
-            min_severity: Severity::Hint,
+            filters: Filters::default(),
             max_passes: MAX_PASSES,
         }
     }
@@ -119,9 +123,9 @@ impl FixOutcome {
 /// (or the pass limit). Bytes outside the replaced ranges are never changed.
 pub fn apply_fixes(linter: &Linter, source: &Source, options: &FixOptions) -> FixOutcome {
     let lint = |text: &str| -> Vec<Diagnostic> {
-        let mut diagnostics = linter.check(&Source::new(source.name.clone(), text));
-        diagnostics.retain(|diagnostic| diagnostic.severity >= options.min_severity);
-        diagnostics
+        options
+            .filters
+            .apply(linter.find(&Source::new(source.name.clone(), text)))
     };
     // Every text the passes went through, to notice fixes that undo each other.
     let mut history: Vec<String> = vec![source.text.clone()];

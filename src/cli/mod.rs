@@ -1,7 +1,6 @@
 //! Command-line interface: flag definitions and dispatch.
 
 mod check;
-mod inputs;
 mod output;
 mod rules_cmd;
 
@@ -170,15 +169,15 @@ pub fn run() -> i32 {
 }
 
 /// Loads the rule packs a command asked for, or prints why not.
-pub fn load_rules(sources: &RuleSources) -> Result<RuleSet, i32> {
+pub fn load_rules(sources: &RuleSources, messages: &output::Messages) -> Result<RuleSet, i32> {
     let mut set = if sources.no_builtin {
         RuleSet::default()
     } else {
-        RuleSet::builtin().map_err(|error| output::rule_error(&error))?
+        RuleSet::builtin().map_err(|error| messages.rule_error(&error))?
     };
     for dir in &sources.dirs {
         set.add_dir(dir)
-            .map_err(|error| output::rule_error(&error))?;
+            .map_err(|error| messages.rule_error(&error))?;
     }
     Ok(set)
 }

@@ -1,58 +1,140 @@
-//! Writing to the terminal: colour decisions and error reports.
+//! Writing to the terminal: the one colour decision, and messages about inputs and rules.
+//!
+//! With `--format json` every message on standard error is a JSON object on its own line (JSON
+//! Lines), so a program can parse everything it is given; the shapes are in
+//! docs/json-output.md.
 
 use std::io::{IsTerminal, Write};
 
-use termcolor::{Buffer, ColorChoice as TermColor, StandardStream};
+use serde::Serialize;
+use termcolor::{ColorChoice as TermColor, StandardStream};
 
 use super::{ColorChoice, EXIT_ERROR};
-use replylint::render::human;
+use replylint::report::human;
+use replylint::session::{FixTally, Problem};
 use replylint::RuleError;
 
-/// Whether output to stdout should be coloured.
-pub fn stdout_color(choice: ColorChoice) -> bool {
+/// Where a report goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Whether to colour output to `stream`: `--color`, then `NO_COLOR`, then whether it is a
+/// terminal.
+pub fn use_color(choice: ColorChoice, stream: Stream) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
             std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
-                && std::io::stdout().is_terminal()
+                && match stream {
+                    Stream::Stdout => std::io::stdout().is_terminal(),
+                    Stream::Stderr => std::io::stderr().is_terminal(),
+                }
         }
     }
 }
 
-pub fn buffer(color: bool) -> Buffer {
-    if color {
-        Buffer::ansi()
-    } else {
-        Buffer::no_color()
+/// A message on standard error in JSON mode.
+#[derive(Serialize)]
+struct JsonMessage<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonFixSummary<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    dry_run: bool,
+    #[serde(flatten)]
+    tally: &'a FixTally,
+    message: &'a str,
+}
+
+/// Messages to standard error, plain or as JSON Lines.
+#[derive(Debug, Clone, Copy)]
+pub struct Messages {
+    json: bool,
+}
+
+impl Messages {
+    pub fn new(json: bool) -> Messages {
+        Messages { json }
     }
-}
 
-fn stderr_stream() -> StandardStream {
-    let color = std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
-        && std::io::stderr().is_terminal();
-    StandardStream::stderr(if color {
-        TermColor::Auto
-    } else {
-        TermColor::Never
-    })
-}
-
-/// Prints a rule-file error with its context; returns the exit code for it.
-pub fn rule_error(error: &RuleError) -> i32 {
-    let mut stream = stderr_stream();
-    if human::render_rule_error(&mut stream, error).is_err() {
-        eprintln!("error: {error}");
+    fn emit(&self, kind: &str, name: &str, position: Option<(usize, usize)>, message: &str) {
+        let mut stderr = std::io::stderr().lock();
+        if self.json {
+            let object = JsonMessage {
+                kind,
+                path: name,
+                line: position.map(|(line, _)| line),
+                column: position.map(|(_, column)| column),
+                message,
+            };
+            if let Ok(line) = serde_json::to_string(&object) {
+                let _ = writeln!(stderr, "{line}");
+            }
+        } else {
+            let _ = writeln!(stderr, "{kind}: {name}: {message}");
+        }
     }
-    EXIT_ERROR
-}
 
-/// An error about one input, printed in the `path: message` shape tools expect.
-pub fn input_error(name: &str, message: &str) {
-    let _ = writeln!(std::io::stderr(), "error: {name}: {message}");
-}
+    /// An error about one input or flag, in the `path: message` shape tools expect.
+    pub fn error(&self, name: &str, message: &str) {
+        self.emit("error", name, None, message);
+    }
 
-/// A note about an input that was passed over on purpose.
-pub fn input_note(name: &str, message: &str) {
-    let _ = writeln!(std::io::stderr(), "note: {name}: {message}");
+    /// A problem an input had.
+    pub fn problem(&self, problem: &Problem) {
+        let kind = if problem.is_error() { "error" } else { "note" };
+        self.emit(kind, problem.name(), None, &problem.message());
+    }
+
+    /// The summary of a fix run.
+    pub fn fix_summary(&self, tally: &FixTally, dry_run: bool) -> std::io::Result<()> {
+        let message = tally.summary(dry_run);
+        let mut stderr = std::io::stderr().lock();
+        if self.json {
+            let object = JsonFixSummary {
+                kind: "fix-summary",
+                dry_run,
+                tally,
+                message: &message,
+            };
+            let line = serde_json::to_string(&object).map_err(std::io::Error::other)?;
+            writeln!(stderr, "{line}")
+        } else {
+            writeln!(stderr, "{message}")
+        }
+    }
+
+    /// A rule-file error with its context; returns the exit code for it.
+    pub fn rule_error(&self, error: &RuleError) -> i32 {
+        if self.json {
+            let (line, column) = replylint::source::line_column(&error.text, error.span.start);
+            let position = (!error.text.is_empty()).then_some((line, column));
+            self.emit("error", &error.origin, position, &error.message);
+            return EXIT_ERROR;
+        }
+        let color = use_color(ColorChoice::Auto, Stream::Stderr);
+        let mut stream = StandardStream::stderr(if color {
+            TermColor::Auto
+        } else {
+            TermColor::Never
+        });
+        if human::render_rule_error(&mut stream, error).is_err() {
+            eprintln!("error: {error}");
+        }
+        EXIT_ERROR
+    }
 }

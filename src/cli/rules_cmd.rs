@@ -9,7 +9,7 @@ use replylint::{selftest, Linter, RuleSet};
 use super::{load_rules, output, RuleSources, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
 pub fn list(sources: &RuleSources, language: Option<&str>, category: Option<&str>) -> i32 {
-    let rules = match load_rules(sources) {
+    let rules = match load_rules(sources, &output::Messages::new(false)) {
         Ok(rules) => rules,
         Err(code) => return code,
     };
@@ -41,12 +41,12 @@ pub fn test(dirs: &[PathBuf]) -> i32 {
         dirs: dirs.to_vec(),
         no_builtin: !dirs.is_empty(),
     };
-    let rules: RuleSet = match load_rules(&sources) {
+    let rules: RuleSet = match load_rules(&sources, &output::Messages::new(false)) {
         Ok(rules) => rules,
         Err(code) => return code,
     };
     if rules.is_empty() {
-        output::input_error("rules", "no rule packs found");
+        output::Messages::new(false).error("rules", "no rule packs found");
         return EXIT_ERROR;
     }
     let linter = Linter::new(rules);
@@ -73,7 +73,7 @@ pub fn test(dirs: &[PathBuf]) -> i32 {
 }
 
 pub fn explain(sources: &RuleSources, id: &str) -> i32 {
-    let rules = match load_rules(sources) {
+    let rules = match load_rules(sources, &output::Messages::new(false)) {
         Ok(rules) => rules,
         Err(code) => return code,
     };
@@ -94,7 +94,7 @@ pub fn explain(sources: &RuleSources, id: &str) -> i32 {
             } else {
                 format!("did you mean {}?", near.join(", "))
             };
-            output::input_error(id, &format!("no such rule; {hint}"));
+            output::Messages::new(false).error(id, &format!("no such rule; {hint}"));
             EXIT_ERROR
         }
     }

@@ -3,8 +3,9 @@
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as ReportSeverity};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, Config};
-use termcolor::WriteColor;
+use termcolor::{Buffer, WriteColor};
 
+use super::{Emitter, InputReport, Rendered, Tally};
 use crate::rules::{FixSafety, RuleError, Severity};
 use crate::{Diagnostic, Source};
 
@@ -66,4 +67,30 @@ pub fn render_rule_error(out: &mut dyn WriteColor, error: &RuleError) -> std::io
     }
     term::emit_to_write_style(out, &Config::default(), &file, &report)
         .map_err(std::io::Error::other)
+}
+
+/// The annotated-source emitter, closing with a one-line summary.
+#[derive(Debug, Default)]
+pub struct HumanEmitter {
+    /// Whether to write ANSI colours.
+    pub color: bool,
+}
+
+impl Emitter for HumanEmitter {
+    fn render(&self, report: &InputReport<'_>) -> std::io::Result<Rendered> {
+        let mut buffer = if self.color {
+            Buffer::ansi()
+        } else {
+            Buffer::no_color()
+        };
+        render(&mut buffer, report.source, report.diagnostics)?;
+        Ok(Rendered {
+            bytes: buffer.into_inner(),
+            items: report.diagnostics.len(),
+        })
+    }
+
+    fn finish(&self, out: &mut dyn std::io::Write, tally: &Tally) -> std::io::Result<()> {
+        writeln!(out, "{}", tally.summary())
+    }
 }

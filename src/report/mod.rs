@@ -1,11 +1,18 @@
-//! Output formats. Each renderer turns one file's diagnostics into bytes; the caller decides
-//! where they go, so files checked in parallel can still be printed in a stable order.
+//! Reports: the findings of a run, for people and for programs.
+//!
+//! Every output format is an [`Emitter`]. An emitter renders one input's findings into bytes on
+//! its own ([`Emitter::render`] takes `&self`, so inputs checked in parallel are rendered in
+//! parallel), then writes them in input order ([`Emitter::write`], where framing such as JSON's
+//! brackets lives) and closes the run ([`Emitter::finish`]). Programs get the one wire type,
+//! [`wire::Finding`].
 
 pub mod human;
 pub mod json;
 pub mod line;
+pub mod wire;
 
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
 use crate::rules::Severity;
 use crate::source::LineIndex;
@@ -99,5 +106,38 @@ impl Tally {
             self.files_with_findings,
             self.files_checked,
         )
+    }
+}
+
+/// One input's findings, as an emitter receives them.
+#[derive(Debug, Clone, Copy)]
+pub struct InputReport<'a> {
+    /// The text the findings refer to (after `--fix`, the fixed text).
+    pub source: &'a Source,
+    pub diagnostics: &'a [Diagnostic],
+}
+
+/// One input rendered by an emitter, ready to be written in input order.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    /// How many findings `bytes` holds (JSON framing needs to know whether it is the first).
+    pub items: usize,
+}
+
+/// An output format.
+pub trait Emitter: Sync {
+    /// Renders one input's findings. Called in parallel for different inputs, so it must not
+    /// depend on what was rendered before.
+    fn render(&self, report: &InputReport<'_>) -> io::Result<Rendered>;
+
+    /// Writes one rendered input; inputs arrive in input order.
+    fn write(&self, out: &mut dyn Write, rendered: &Rendered) -> io::Result<()> {
+        out.write_all(&rendered.bytes)
+    }
+
+    /// Closes the report once every input is written.
+    fn finish(&self, _out: &mut dyn Write, _tally: &Tally) -> io::Result<()> {
+        Ok(())
     }
 }

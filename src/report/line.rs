@@ -1,9 +1,9 @@
 //! `path:line:column: severity rule-id: message → rewrite`, one finding per line: the shape
 //! grep, editors' quickfix lists and Vale-style test files understand.
 
-use std::io::Write;
+use std::io::{self, Write};
 
-use super::Position;
+use super::{Emitter, InputReport, Position, Rendered};
 use crate::source::LineIndex;
 use crate::{Diagnostic, Source};
 
@@ -35,4 +35,19 @@ pub fn render(
 
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The `path:line:column` emitter.
+#[derive(Debug, Default)]
+pub struct LineEmitter;
+
+impl Emitter for LineEmitter {
+    fn render(&self, report: &InputReport<'_>) -> io::Result<Rendered> {
+        let mut bytes = Vec::new();
+        render(&mut bytes, report.source, report.diagnostics)?;
+        Ok(Rendered {
+            bytes,
+            items: report.diagnostics.len(),
+        })
+    }
 }

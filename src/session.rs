@@ -1,0 +1,531 @@
+//! One run of the linter: settings and inputs in, ordered per-input outcomes out.
+//!
+//! A [`Session`] is what every front end calls: the CLI's `check`, and servers, streaming and
+//! grading. It owns the compiled [`Linter`] and the [`Settings`], reads and decodes inputs,
+//! checks or fixes them through the one filter stage, writes fixed files, and hands each
+//! input's [`Outcome`] back in input order, checking inputs in parallel in bounded chunks. It
+//! never prints: problems come back as typed values and the caller decides what to show.
+
+use std::collections::HashSet;
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::Diagnostic;
+use crate::filter::Filters;
+use crate::fix::{self, FixLevel, FixOptions, FixOutcome, Unsettled, WriteError};
+use crate::inputs::{self, Input, InputError, Loaded, SkipReason};
+use crate::linter::Linter;
+use crate::rules::FixSafety;
+use crate::source::Source;
+
+/// The most worker threads a session starts, whatever it is asked for: more than this only
+/// costs memory on any machine replylint runs on.
+pub const MAX_THREADS: usize = 256;
+
+/// How many inputs are checked before their outcomes are handed back; bounds memory however
+/// many files a run is given.
+const CHUNK: usize = 4096;
+
+/// What a session does with each input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Report findings.
+    Check,
+    /// Apply fixes up to a level: files are rewritten in place, standard input's fixed draft
+    /// comes back in [`FixReport::output`].
+    Fix(FixLevel),
+    /// Compute the fixes and return them as a unified diff; write nothing.
+    Diff(FixLevel),
+}
+
+/// Everything a run is configured with, whichever front end set it.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub mode: Mode,
+    /// The filter stage every finding goes through, in `check` and in every fix pass.
+    pub filters: Filters,
+    /// Worker threads (`None`: one per core); capped at [`MAX_THREADS`].
+    pub threads: Option<usize>,
+    /// The name standard input is reported under.
+    pub stdin_name: String,
+    /// The most lint-then-fix passes per input.
+    pub max_passes: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            mode: Mode::Check,
+            filters: Filters::default(),
+            threads: None,
+            stdin_name: "<stdin>".to_string(),
+            max_passes: fix::MAX_PASSES,
+        }
+    }
+}
+
+impl Settings {
+    /// The thread count actually used.
+    pub fn effective_threads(&self) -> Option<usize> {
+        self.threads.map(|threads| threads.clamp(1, MAX_THREADS))
+    }
+}
+
+/// Something about one input that the user should be told.
+#[derive(Debug)]
+pub enum Problem {
+    /// The input was passed over or fixing stopped early; the run can still succeed.
+    Note { name: String, note: Note },
+    /// The input could not be checked or its fix not written; the run exits with an error.
+    Error { name: String, error: ProblemError },
+}
+
+impl Problem {
+    pub fn name(&self) -> &str {
+        match self {
+            Problem::Note { name, .. } | Problem::Error { name, .. } => name,
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        matches!(self, Problem::Error { .. })
+    }
+
+    /// The message, without the name.
+    pub fn message(&self) -> String {
+        match self {
+            Problem::Note { note, .. } => note.to_string(),
+            Problem::Error { error, .. } => error.to_string(),
+        }
+    }
+}
+
+/// A note about an input.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Note {
+    #[error(transparent)]
+    Skipped(#[from] SkipReason),
+    #[error("some rules' fixes undo each other; stopped at a stable text, review it")]
+    FixCycle,
+    #[error("fixes still applied after {0} passes; run --fix again and review the result")]
+    FixPassLimit(usize),
+}
+
+/// Why an input failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ProblemError {
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+/// What fixing one input did.
+#[derive(Debug, Clone)]
+pub struct FixReport {
+    pub outcome: FixOutcome,
+    /// For standard input under [`Mode::Fix`], the whole fixed (possibly unchanged) draft; under
+    /// [`Mode::Diff`], the unified diff; otherwise empty.
+    pub output: Vec<u8>,
+}
+
+/// What became of one input, in the order inputs were given.
+#[derive(Debug)]
+pub struct Outcome {
+    pub input: Input,
+    /// The text the diagnostics refer to: the input as read, or after `--fix` the fixed text.
+    /// `None` when the input could not be read.
+    pub source: Option<Source>,
+    /// The findings to report: after the filter stage; after `--fix`, those that remain.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Whether the findings are to be shown (not under `--diff`, where the diff is the report).
+    pub report_findings: bool,
+    pub fix: Option<FixReport>,
+    pub problems: Vec<Problem>,
+}
+
+/// A linter and the settings of a run.
+#[derive(Debug)]
+pub struct Session {
+    linter: Linter,
+    settings: Settings,
+    /// Built on the first run with more than one input: checking one draft, the case an agent
+    /// waits on, starts no threads.
+    pool: OnceLock<Option<rayon::ThreadPool>>,
+}
+
+impl Session {
+    pub fn new(linter: Linter, settings: Settings) -> Session {
+        Session {
+            linter,
+            settings,
+            pool: OnceLock::new(),
+        }
+    }
+
+    fn pool(&self) -> Option<&rayon::ThreadPool> {
+        self.pool
+            .get_or_init(|| {
+                let threads = self.settings.effective_threads();
+                if threads == Some(1) {
+                    return None;
+                }
+                let mut builder = rayon::ThreadPoolBuilder::new();
+                if let Some(threads) = threads {
+                    builder = builder.num_threads(threads);
+                }
+                // A pool that cannot be built (a process out of threads) means checking on the
+                // calling thread, not failing the run.
+                builder.build().ok()
+            })
+            .as_ref()
+    }
+
+    pub fn linter(&self) -> &Linter {
+        &self.linter
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The reported findings of one source: the engine's findings through the filter stage.
+    pub fn check(&self, source: &Source) -> Vec<Diagnostic> {
+        self.settings.filters.apply(self.linter.find(source))
+    }
+
+    /// Shorthand for checking a string that did not come from a file.
+    pub fn check_text(&self, text: &str) -> Vec<Diagnostic> {
+        self.check(&Source::new("<text>", text))
+    }
+
+    /// Fixes one source at `level` through the same filter stage; nothing is written.
+    pub fn fix(&self, source: &Source, level: FixLevel) -> FixOutcome {
+        let options = FixOptions {
+            level,
+            filters: self.settings.filters.clone(),
+            max_passes: self.settings.max_passes,
+        };
+        fix::apply_fixes(&self.linter, source, &options)
+    }
+
+    /// Expands paths into inputs (directories walked, `-` is standard input, none means standard
+    /// input). Problems with a path come back beside the inputs found.
+    pub fn collect(&self, paths: &[PathBuf]) -> (Vec<Input>, Vec<Problem>) {
+        let (mut inputs, errors) = inputs::collect(paths, self.settings.effective_threads());
+        if self.settings.mode != Mode::Check {
+            // The same file named twice would be fixed twice, and the second write would find it
+            // changed since it was read.
+            let mut seen = HashSet::new();
+            inputs.retain(|input| match input {
+                Input::File(path) => {
+                    seen.insert(std::fs::canonicalize(path).unwrap_or(path.clone()))
+                }
+                Input::Stdin => true,
+            });
+        }
+        let problems = errors
+            .into_iter()
+            .map(|(name, error)| Problem::Error {
+                name,
+                error: error.into(),
+            })
+            .collect();
+        (inputs, problems)
+    }
+
+    /// Processes `inputs` and hands each outcome, in input order, to `sink` together with what
+    /// `render` made of it. `render` runs on the worker threads (so output formatting is
+    /// parallel too); `sink` runs on the calling thread and may stop the run early.
+    pub fn run<R, F, S>(&self, inputs: &[Input], render: F, mut sink: S)
+    where
+        R: Send,
+        F: Fn(&Outcome) -> R + Sync,
+        S: FnMut(Outcome, R) -> ControlFlow<()>,
+    {
+        let one = |input: &Input| {
+            let outcome = self.process(input);
+            let rendered = render(&outcome);
+            (outcome, rendered)
+        };
+        for chunk in inputs.chunks(CHUNK) {
+            let pool = if chunk.len() > 1 { self.pool() } else { None };
+            let results: Vec<(Outcome, R)> = match pool {
+                Some(pool) => pool.install(|| chunk.par_iter().map(one).collect()),
+                None => chunk.iter().map(one).collect(),
+            };
+            for (outcome, rendered) in results {
+                if sink(outcome, rendered).is_break() {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Reads, checks and (by the mode) fixes one input.
+    pub fn process(&self, input: &Input) -> Outcome {
+        let mut outcome = Outcome {
+            input: input.clone(),
+            source: None,
+            diagnostics: Vec::new(),
+            report_findings: true,
+            fix: None,
+            problems: Vec::new(),
+        };
+        let source = match inputs::read(input, &self.settings.stdin_name) {
+            Loaded::Text(source) => source,
+            // Standard input under --fix must come back whole or fail: a filter that printed
+            // nothing and exited 0 would replace the draft with nothing.
+            Loaded::Skipped(name, SkipReason::Binary)
+                if *input == Input::Stdin && matches!(self.settings.mode, Mode::Fix(_)) =>
+            {
+                outcome.problems.push(Problem::Error {
+                    name,
+                    error: InputError::Binary.into(),
+                });
+                return outcome;
+            }
+            Loaded::Skipped(name, reason) => {
+                outcome.problems.push(Problem::Note {
+                    name,
+                    note: reason.into(),
+                });
+                return outcome;
+            }
+            Loaded::Failed(name, error) => {
+                outcome.problems.push(Problem::Error {
+                    name,
+                    error: error.into(),
+                });
+                return outcome;
+            }
+        };
+        let (level, dry_run) = match self.settings.mode {
+            Mode::Check => {
+                outcome.diagnostics = self.check(&source);
+                outcome.source = Some(source);
+                return outcome;
+            }
+            Mode::Fix(level) => (level, false),
+            Mode::Diff(level) => (level, true),
+        };
+        let fixed = self.fix(&source, level);
+        let note = match fixed.unsettled {
+            Some(Unsettled::Cycle) => Some(Note::FixCycle),
+            Some(Unsettled::PassLimit) => Some(Note::FixPassLimit(self.settings.max_passes)),
+            None => None,
+        };
+        if let Some(note) = note {
+            outcome.problems.push(Problem::Note {
+                name: source.name.clone(),
+                note,
+            });
+        }
+        if dry_run {
+            let diff = fix::unified_diff(&source.name, &source.text, &fixed.text);
+            outcome.diagnostics = self.check(&source);
+            outcome.report_findings = false;
+            outcome.source = Some(source);
+            outcome.fix = Some(FixReport {
+                outcome: fixed,
+                output: diff.into_bytes(),
+            });
+            return outcome;
+        }
+        let output = match input {
+            Input::Stdin => fixed.text.clone().into_bytes(),
+            Input::File(path) => {
+                if fixed.changed() {
+                    if let Err(error) =
+                        fix::write_fixed(path, source.text.as_bytes(), fixed.text.as_bytes())
+                    {
+                        // Nothing was written, so the findings are the ones the file still has.
+                        outcome.problems.push(Problem::Error {
+                            name: source.name.clone(),
+                            error: error.into(),
+                        });
+                        outcome.diagnostics = self.check(&source);
+                        outcome.source = Some(source);
+                        return outcome;
+                    }
+                }
+                Vec::new()
+            }
+        };
+        outcome.source = Some(Source::new(source.name.clone(), fixed.text.clone()));
+        outcome.diagnostics = fixed.remaining.clone();
+        outcome.fix = Some(FixReport {
+            outcome: fixed,
+            output,
+        });
+        outcome
+    }
+}
+
+/// Counts across a run's fixes, for the fix summary.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct FixTally {
+    pub safe: usize,
+    #[serde(rename = "unsafe")]
+    pub unsafe_: usize,
+    pub files_changed: usize,
+    pub remaining: usize,
+    pub need_a_human: usize,
+    pub unsafe_available: usize,
+}
+
+impl FixTally {
+    pub fn add(&mut self, outcome: &FixOutcome) {
+        self.safe += outcome.applied_with(FixSafety::Safe);
+        self.unsafe_ += outcome.applied_with(FixSafety::Unsafe);
+        self.files_changed += usize::from(outcome.changed());
+        self.remaining += outcome.remaining.len();
+        self.need_a_human += outcome.need_a_human();
+        self.unsafe_available += outcome
+            .remaining
+            .iter()
+            .filter(|d| {
+                d.fix
+                    .as_ref()
+                    .is_some_and(|f| f.safety == FixSafety::Unsafe)
+            })
+            .count();
+    }
+
+    /// "Applied 3 fixes (2 safe, 1 unsafe) in 2 files; 4 findings remain, 3 need a human."
+    pub fn summary(&self, dry_run: bool) -> String {
+        let applied = self.safe + self.unsafe_;
+        let plural = |count: usize, one: &str, many: &str| {
+            format!("{count} {}", if count == 1 { one } else { many })
+        };
+        let mut kinds = vec![format!("{} safe", self.safe)];
+        if self.unsafe_ > 0 {
+            kinds.push(format!("{} unsafe", self.unsafe_));
+        }
+        let mut line = if applied == 0 {
+            if dry_run {
+                "No fixes to apply".to_string()
+            } else {
+                "No fixes applied".to_string()
+            }
+        } else {
+            format!(
+                "{} {} ({}) in {}",
+                if dry_run { "Would apply" } else { "Applied" },
+                plural(applied, "fix", "fixes"),
+                kinds.join(", "),
+                plural(self.files_changed, "file", "files"),
+            )
+        };
+        let (remain, remains) = if dry_run {
+            ("would remain", "would remain")
+        } else {
+            ("remain", "remains")
+        };
+        if self.remaining == 0 {
+            line.push_str("; no findings ");
+            line.push_str(remain);
+        } else {
+            line.push_str(&format!(
+                "; {} {}, {} a human",
+                plural(self.remaining, "finding", "findings"),
+                if self.remaining == 1 { remains } else { remain },
+                if self.need_a_human == 1 {
+                    "1 needs".to_string()
+                } else {
+                    format!("{} need", self.need_a_human)
+                },
+            ));
+            if self.unsafe_available > 0 {
+                line.push_str(&format!(
+                    ", {} with --unsafe-fixes",
+                    plural(self.unsafe_available, "is fixable", "are fixable")
+                ));
+            }
+        }
+        line.push('.');
+        line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(mode: Mode) -> Session {
+        let settings = Settings {
+            mode,
+            threads: Some(1),
+            ..Settings::default()
+        };
+        Session::new(Linter::builtin().unwrap(), settings)
+    }
+
+    #[test]
+    fn check_goes_through_the_filter_stage() {
+        let mut settings = Settings::default();
+        settings.filters.min_severity = crate::Severity::Error;
+        let strict = Session::new(Linter::builtin().unwrap(), settings);
+        let text = "你必须先填表。";
+        assert!(!session(Mode::Check).check_text(text).is_empty());
+        assert!(strict
+            .check_text(text)
+            .iter()
+            .all(|d| d.severity >= crate::Severity::Error));
+    }
+
+    #[test]
+    fn outcomes_come_back_in_input_order_and_sink_can_stop() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut inputs = Vec::new();
+        for index in 0..5 {
+            let path = dir.path().join(format!("{index}.txt"));
+            std::fs::write(&path, "你必须先填表。").unwrap();
+            inputs.push(Input::File(path));
+        }
+        let session = Session::new(
+            Linter::builtin().unwrap(),
+            Settings {
+                threads: Some(2),
+                ..Settings::default()
+            },
+        );
+        let mut seen = Vec::new();
+        session.run(
+            &inputs,
+            |outcome| outcome.diagnostics.len(),
+            |outcome, count| {
+                assert!(count > 0);
+                seen.push(outcome.input);
+                if seen.len() == 3 {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            },
+        );
+        assert_eq!(seen, inputs[..3]);
+    }
+
+    #[test]
+    fn threads_are_capped() {
+        let settings = Settings {
+            threads: Some(100_000),
+            ..Settings::default()
+        };
+        assert_eq!(settings.effective_threads(), Some(MAX_THREADS));
+    }
+
+    #[test]
+    fn fix_summary_counts() {
+        let session = session(Mode::Fix(FixLevel::Unsafe));
+        let outcome = session.fix(&Source::new("d", "你必须先填表。"), FixLevel::Unsafe);
+        let mut tally = FixTally::default();
+        tally.add(&outcome);
+        assert_eq!(tally.safe + tally.unsafe_, outcome.applied.len());
+        assert!(tally.summary(false).ends_with('.'));
+    }
+}
