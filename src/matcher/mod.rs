@@ -8,8 +8,10 @@
 //! [`NormalizedText`] view; every range handed on is mapped back to the segment's own bytes.
 
 mod clause;
+mod exceptions;
 mod literals;
 
+use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -19,8 +21,8 @@ use regex_automata::{Anchored, Input};
 
 use crate::normalize::{self, NormalizedText};
 use crate::rules::{Rule, RuleKind, RuleText};
-use crate::source::{ceil_char_boundary, floor_char_boundary};
-use clause::{clause_after, Boundaries, Clause};
+use clause::{Clause, Clauses};
+use exceptions::{ExceptionHits, ExceptionSet};
 use literals::{leftmost_longest_order, LiteralSearcher, Occurrence, Role};
 
 /// A rule matched in a segment; ranges are byte offsets into the segment's text.
@@ -42,8 +44,8 @@ pub struct RuleMatch {
 pub struct Matcher {
     rules: Vec<Arc<Rule>>,
     literals: Option<Arc<LiteralSearcher>>,
-    /// Each rule's normalised exceptions, with their boundary requirements.
-    exceptions: Vec<Vec<(RuleText, Boundaries)>>,
+    /// Every rule's normalised exceptions.
+    exceptions: Arc<ExceptionSet>,
     /// Pattern rules without a usable prefix set, run on every segment.
     unfiltered_patterns: Vec<usize>,
     /// Normalised literal pieces of each rule's rewrites.
@@ -53,7 +55,6 @@ pub struct Matcher {
 impl Matcher {
     pub fn new(rules: Vec<Arc<Rule>>) -> Matcher {
         let mut literals: Vec<(&RuleText, Role, usize)> = Vec::new();
-        let mut exceptions = Vec::with_capacity(rules.len());
         let mut unfiltered_patterns = Vec::new();
         let mut rewrite_literals = Vec::with_capacity(rules.len());
 
@@ -62,13 +63,6 @@ impl Matcher {
                 rule.normalized_phrases
                     .iter()
                     .map(|key| (key, Role::Phrase, rule_index)),
-            );
-            exceptions.push(
-                rule.normalized_exceptions
-                    .iter()
-                    .filter(|key| !key.is_empty())
-                    .map(|key| (key.clone(), Boundaries::of(key)))
-                    .collect(),
             );
             if let (RuleKind::Pattern, Some(pattern)) = (rule.kind, &rule.pattern) {
                 match &pattern.prefixes {
@@ -88,6 +82,11 @@ impl Matcher {
             );
         }
         let literals = LiteralSearcher::new(literals).map(Arc::new);
+        let per_rule: Vec<&[RuleText]> = rules
+            .iter()
+            .map(|rule| rule.normalized_exceptions.as_slice())
+            .collect();
+        let exceptions = Arc::new(ExceptionSet::new(&per_rule));
 
         Matcher {
             rules,
@@ -105,6 +104,7 @@ impl Matcher {
     /// Every match in `text`, ordered by position and then by rule.
     pub fn find(&self, text: &str) -> Vec<RuleMatch> {
         let view = NormalizedText::new(text);
+        let hits = OnceCell::new();
         let mut matches = Vec::new();
         let mut pattern_starts = Vec::new();
         if let Some(literals) = &self.literals {
@@ -119,9 +119,9 @@ impl Matcher {
                 );
             }
             occurrences.retain(|found| !literals.phrase_of(found.entry).is_empty());
-            self.find_phrases(literals, text, &view, occurrences, &mut matches);
+            self.find_phrases(literals, text, &view, &hits, occurrences, &mut matches);
         }
-        self.find_patterns(text, &view, pattern_starts, &mut matches);
+        self.find_patterns(text, &view, &hits, pattern_starts, &mut matches);
         matches.sort_by(|a, b| {
             (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule))
         });
@@ -131,17 +131,23 @@ impl Matcher {
 
     /// Selects phrase matches leftmost-longest. A candidate that no rule keeps (wrong word
     /// boundary, an exception, already the rewrite) may hide a shorter phrase that starts later
-    /// inside it, so selection resumes at its next character rather than at its end.
+    /// inside it, so selection resumes at its next character rather than at its end. A clause
+    /// rule does not match again inside a clause it already covers: that match would lie
+    /// within the first one and say the same.
     fn find_phrases(
         &self,
         literals: &LiteralSearcher,
         text: &str,
         view: &NormalizedText,
+        hits: &OnceCell<ExceptionHits>,
         mut occurrences: Vec<Occurrence>,
         out: &mut Vec<RuleMatch>,
     ) {
         let haystack = view.text.as_str();
         leftmost_longest_order(&mut occurrences);
+        let mut clauses = Clauses::new(haystack);
+        // `(rule, end of the clause it last matched)`, for the few clause rules.
+        let mut clause_covered: Vec<(usize, usize)> = Vec::new();
         let mut position = 0;
         for found in occurrences {
             if found.start < position {
@@ -153,11 +159,22 @@ impl Matcher {
                 for &rule_index in literals.phrase_of(found.entry) {
                     let clause = self.rules[rule_index]
                         .clause
-                        .then(|| clause_after(haystack, range.end));
-                    if self.keeps(rule_index, haystack, &range, clause.as_ref()) {
-                        accepted = true;
-                        out.push(phrase_match(rule_index, text, view, range.clone(), clause));
+                        .then(|| clauses.after(range.end));
+                    if !self.keeps(rule_index, haystack, hits, &range, clause.as_ref()) {
+                        continue;
                     }
+                    accepted = true;
+                    if let Some(clause) = &clause {
+                        let inside_last = clause_covered
+                            .iter()
+                            .any(|&(rule, until)| rule == rule_index && range.end <= until);
+                        if inside_last {
+                            continue;
+                        }
+                        clause_covered.retain(|&(rule, _)| rule != rule_index);
+                        clause_covered.push((rule_index, clause.rest.end));
+                    }
+                    out.push(phrase_match(rule_index, text, view, range.clone(), clause));
                 }
             }
             position = if accepted {
@@ -180,6 +197,7 @@ impl Matcher {
         &self,
         text: &str,
         view: &NormalizedText,
+        hits: &OnceCell<ExceptionHits>,
         mut starts: Vec<(usize, usize)>,
         out: &mut Vec<RuleMatch>,
     ) {
@@ -207,7 +225,8 @@ impl Matcher {
                 .span(start..haystack.len())
                 .anchored(Anchored::Yes);
             regex.search_captures(&input, captures);
-            if let Some(end) = self.push_pattern_match(rule_index, text, view, captures, out) {
+            if let Some(end) = self.push_pattern_match(rule_index, text, view, hits, captures, out)
+            {
                 covered_until = end;
             }
         }
@@ -217,7 +236,7 @@ impl Matcher {
                 continue;
             };
             for captures in regex.captures_iter(haystack) {
-                self.push_pattern_match(rule_index, text, view, &captures, out);
+                self.push_pattern_match(rule_index, text, view, hits, &captures, out);
             }
         }
     }
@@ -235,11 +254,12 @@ impl Matcher {
         rule_index: usize,
         text: &str,
         view: &NormalizedText,
+        hits: &OnceCell<ExceptionHits>,
         captures: &Captures,
         out: &mut Vec<RuleMatch>,
     ) -> Option<usize> {
         let whole = captures.get_match()?.range();
-        if whole.is_empty() || !self.keeps(rule_index, &view.text, &whole, None) {
+        if whole.is_empty() || !self.keeps(rule_index, &view.text, hits, &whole, None) {
             return None;
         }
         out.push(RuleMatch {
@@ -259,37 +279,27 @@ impl Matcher {
     }
 
     /// For a clause rule (`clause` is its clause) the exceptions apply to the whole clause it
-    /// would underline, so that "I can't … unless …" can be left to a more specific rule.
+    /// would underline, so that "I can't … unless …" can be left to a more specific rule. The
+    /// exceptions of the whole text are found the first time a rule with exceptions asks.
     fn keeps(
         &self,
         rule_index: usize,
         haystack: &str,
+        hits: &OnceCell<ExceptionHits>,
         range: &Range<usize>,
         clause: Option<&Clause>,
     ) -> bool {
         let covered = match clause {
-            Some(clause) => range.start..clause.rest.end.max(range.end),
+            Some(clause) => range.start..clause.exceptions_until.max(range.end),
             None => range.clone(),
         };
-        !self.excepted(rule_index, haystack, &covered)
-            && !self.reads_like_rewrite(rule_index, haystack, range)
-    }
-
-    /// Whether one of the rule's exceptions occurs in the text overlapping the match. Candidates
-    /// are rare and exceptions few, so a search around the candidate beats scanning every text.
-    fn excepted(&self, rule_index: usize, haystack: &str, range: &Range<usize>) -> bool {
-        self.exceptions[rule_index].iter().any(|(key, boundaries)| {
-            let window = floor_char_boundary(haystack, range.start.saturating_sub(key.len()))
-                ..ceil_char_boundary(haystack, range.end + key.len());
-            haystack[window.clone()]
-                .match_indices(&**key)
-                .any(|(offset, _)| {
-                    let exception = window.start + offset..window.start + offset + key.len();
-                    exception.start < range.end
-                        && exception.end > range.start
-                        && boundaries.hold(haystack, &exception)
-                })
-        })
+        let excepted = self.exceptions.has_any(rule_index)
+            && self.exceptions.excepted(
+                hits.get_or_init(|| self.exceptions.hits(haystack)),
+                rule_index,
+                &covered,
+            );
+        !excepted && !self.reads_like_rewrite(rule_index, haystack, range)
     }
 
     fn reads_like_rewrite(&self, rule_index: usize, haystack: &str, range: &Range<usize>) -> bool {
