@@ -38,6 +38,7 @@
 //! # Ok::<(), replylint::RuleError>(())
 //! ```
 
+pub mod baseline;
 pub mod diagnostic;
 pub mod filter;
 pub mod fix;
