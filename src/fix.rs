@@ -123,9 +123,11 @@ impl FixOutcome {
 /// (or the pass limit). Bytes outside the replaced ranges are never changed.
 pub fn apply_fixes(linter: &Linter, source: &Source, options: &FixOptions) -> FixOutcome {
     let lint = |text: &str| -> Vec<Diagnostic> {
+        let source = Source::new(source.name.clone(), text);
         options
             .filters
-            .apply(linter.find(&Source::new(source.name.clone(), text)))
+            .apply_to(&source, linter.rules(), linter.find(&source))
+            .diagnostics
     };
     // Every text the passes went through, to notice fixes that undo each other.
     let mut history: Vec<String> = vec![source.text.clone()];

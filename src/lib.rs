@@ -39,6 +39,7 @@
 //! ```
 
 pub mod baseline;
+pub mod config;
 pub mod diagnostic;
 pub mod filter;
 pub mod fix;

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
-use crate::filter::Filters;
+use crate::filter::{Filtered, Filters};
 use crate::fix::{self, FixLevel, FixOptions, FixOutcome, Unsettled, WriteError};
 use crate::inputs::{self, Input, InputError, Loaded, SkipReason};
 use crate::linter::Linter;
@@ -194,7 +194,14 @@ impl Session {
 
     /// The reported findings of one source: the engine's findings through the filter stage.
     pub fn check(&self, source: &Source) -> Vec<Diagnostic> {
-        self.settings.filters.apply(self.linter.find(source))
+        self.check_filtered(source).diagnostics
+    }
+
+    /// Like [`Session::check`], with what the filter stage hid.
+    pub fn check_filtered(&self, source: &Source) -> Filtered {
+        self.settings
+            .filters
+            .apply_to(source, self.linter.rules(), self.linter.find(source))
     }
 
     /// Shorthand for checking a string that did not come from a file.

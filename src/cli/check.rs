@@ -55,6 +55,7 @@ pub fn run(args: &CheckArgs) -> i32 {
         mode,
         filters: Filters {
             min_severity: args.min_severity,
+            ..Filters::default()
         },
         threads: args.threads,
         stdin_name: args.stdin_filename.clone(),

@@ -289,6 +289,14 @@ impl RuleSet {
         Ok(())
     }
 
+    /// Keeps only the packs `keep` accepts (a config file's `packs`).
+    pub fn retain_packs(&mut self, mut keep: impl FnMut(&RulePack) -> bool) {
+        self.packs.retain(|pack| keep(pack));
+        let packs = &self.packs;
+        self.ids
+            .retain(|_, owner| packs.iter().any(|pack| pack.name == *owner));
+    }
+
     pub fn rules(&self) -> impl Iterator<Item = &Arc<Rule>> {
         self.packs.iter().flat_map(|pack| pack.rules.iter())
     }

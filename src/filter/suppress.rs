@@ -1,0 +1,264 @@
+//! Suppression comments, as ruff's `noqa` and Vale's comments work:
+//!
+//! - `replylint-disable-next-line RULE[, RULE…]`: the findings that start on the next line;
+//! - `replylint-disable RULE…` … `replylint-enable [RULE…]`: the findings in between;
+//! - `replylint-disable-file [RULE…]`: the whole file.
+//!
+//! With no rule named, a directive covers every rule. Rules are named by selector (an id, an
+//! id prefix, `category:NAME`). Directives are comments of the file's format: `<!-- … -->` in
+//! Markdown and HTML, `# …` in YAML. Plain text has no comment syntax, so it has no
+//! suppressions: anything written there is part of the reply.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::config::selector::Selector;
+use crate::rules::RuleSet;
+use crate::source::LineIndex;
+
+/// Which comment syntax a file has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommentSyntax {
+    /// `<!-- … -->`: Markdown and HTML.
+    Markup,
+    /// `# …` to the end of the line: YAML.
+    Hash,
+}
+
+impl CommentSyntax {
+    /// The syntax of a file, from its name; `None` for formats without comments.
+    pub fn of(name: &str) -> Option<CommentSyntax> {
+        let extension = name.rsplit_once('.')?.1.to_ascii_lowercase();
+        match extension.as_str() {
+            "md" | "markdown" | "mdx" | "html" | "htm" => Some(CommentSyntax::Markup),
+            "yaml" | "yml" => Some(CommentSyntax::Hash),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    NextLine,
+    Disable,
+    Enable,
+    File,
+}
+
+/// One directive as written.
+#[derive(Debug, Clone)]
+pub struct Directive {
+    kind: Kind,
+    /// Byte range of the directive's comment in the source.
+    pub span: Range<usize>,
+    /// The rules named; empty means every rule.
+    selectors: Vec<Selector>,
+    /// Names that select no rule in effect.
+    pub unknown: Vec<String>,
+    /// Byte range the directive covers.
+    covers: Range<usize>,
+}
+
+/// The directives of one source, and which of them silenced something.
+#[derive(Debug, Default)]
+pub struct Suppressions {
+    pub directives: Vec<Directive>,
+    used: Vec<bool>,
+}
+
+fn markup_regex() -> &'static Regex {
+    static REGEX: OnceLock<Regex> = OnceLock::new();
+    REGEX.get_or_init(|| {
+        Regex::new(r"<!--[ \t]*replylint-(disable-next-line|disable-file|disable|enable)\b((?:[^-]|-[^-]|--[^>])*?)[ \t]*-->")
+            .expect("the suppression pattern compiles")
+    })
+}
+
+fn hash_regex() -> &'static Regex {
+    static REGEX: OnceLock<Regex> = OnceLock::new();
+    REGEX.get_or_init(|| {
+        Regex::new(r"#[ \t]*replylint-(disable-next-line|disable-file|disable|enable)\b([^\r\n]*)")
+            .expect("the suppression pattern compiles")
+    })
+}
+
+impl Suppressions {
+    /// Finds the directives in `text`. Costs one substring search when there are none.
+    pub fn parse(text: &str, syntax: Option<CommentSyntax>, rules: &RuleSet) -> Suppressions {
+        let Some(syntax) = syntax else {
+            return Suppressions::default();
+        };
+        if memchr::memmem::find(text.as_bytes(), b"replylint-").is_none() {
+            return Suppressions::default();
+        }
+        let regex = match syntax {
+            CommentSyntax::Markup => markup_regex(),
+            CommentSyntax::Hash => hash_regex(),
+        };
+        let index = LineIndex::new(text);
+        let mut directives: Vec<Directive> = Vec::new();
+        for captures in regex.captures_iter(text) {
+            let whole = captures.get(0).expect("group 0 always matches");
+            let kind = match &captures[1] {
+                "disable-next-line" => Kind::NextLine,
+                "disable-file" => Kind::File,
+                "disable" => Kind::Disable,
+                _ => Kind::Enable,
+            };
+            let mut selectors = Vec::new();
+            let mut unknown = Vec::new();
+            for name in captures[2]
+                .split([',', ' ', '\t'])
+                .map(str::trim)
+                .filter(|name| !name.is_empty())
+            {
+                match Selector::parse(name, rules) {
+                    Ok(selector) => selectors.push(selector),
+                    Err(_) => unknown.push(name.to_string()),
+                }
+            }
+            let covers = match kind {
+                Kind::NextLine => {
+                    let (line, _) = index.line_column(text, whole.end());
+                    let next = index.line_range(text, line + 1);
+                    next.start..next.end.max(next.start)
+                }
+                Kind::File => 0..text.len(),
+                Kind::Disable => whole.end()..text.len(),
+                Kind::Enable => whole.start()..whole.start(),
+            };
+            directives.push(Directive {
+                kind,
+                span: whole.range(),
+                selectors,
+                unknown,
+                covers,
+            });
+        }
+        // A `disable` runs until the next `enable` that names the same rules (or names none).
+        for position in 0..directives.len() {
+            if directives[position].kind != Kind::Disable {
+                continue;
+            }
+            let end = directives[position + 1..]
+                .iter()
+                .find(|later| {
+                    later.kind == Kind::Enable
+                        && (later.selectors.is_empty()
+                            || later.selectors == directives[position].selectors)
+                })
+                .map(|enable| enable.span.start);
+            if let Some(end) = end {
+                directives[position].covers.end = end;
+            }
+        }
+        let used = vec![false; directives.len()];
+        Suppressions { directives, used }
+    }
+
+    /// Whether a finding of `id` (in `category`) starting at `offset` is suppressed; marks the
+    /// directive that suppresses it as used.
+    pub fn suppresses(&mut self, id: &str, category: &str, offset: usize) -> bool {
+        let mut suppressed = false;
+        for (directive, used) in self.directives.iter().zip(self.used.iter_mut()) {
+            if directive.kind == Kind::Enable
+                || !directive.covers.contains(&offset)
+                // A directive that names only unknown rules silences nothing.
+                || (directive.selectors.is_empty() && !directive.unknown.is_empty())
+            {
+                continue;
+            }
+            let named = directive.selectors.is_empty()
+                || directive
+                    .selectors
+                    .iter()
+                    .any(|selector| selector.names_id(id, category));
+            if named {
+                *used = true;
+                suppressed = true;
+            }
+        }
+        suppressed
+    }
+
+    /// Directives that silenced nothing (`enable` directives are never unused).
+    pub fn unused(&self) -> impl Iterator<Item = &Directive> {
+        self.directives
+            .iter()
+            .zip(&self.used)
+            .filter(|(directive, used)| {
+                !**used && directive.kind != Kind::Enable && directive.unknown.is_empty()
+            })
+            .map(|(directive, _)| directive)
+    }
+
+    /// Directives that name a rule not in effect.
+    pub fn with_unknown_rules(&self) -> impl Iterator<Item = &Directive> {
+        self.directives
+            .iter()
+            .filter(|directive| !directive.unknown.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str, syntax: CommentSyntax) -> Suppressions {
+        Suppressions::parse(text, Some(syntax), &RuleSet::builtin().unwrap())
+    }
+
+    #[test]
+    fn next_line_covers_only_the_next_line() {
+        let text =
+            "<!-- replylint-disable-next-line en.command -->\nYou must wait.\nYou must wait.\n";
+        let mut suppressions = parse(text, CommentSyntax::Markup);
+        let first = text.find("You").unwrap();
+        let second = text.rfind("You").unwrap();
+        assert!(suppressions.suppresses("en.command.you-must", "command", first));
+        assert!(!suppressions.suppresses("en.command.you-must", "command", second));
+        assert!(!suppressions.suppresses("en.blame.x", "blame", first));
+        assert_eq!(suppressions.unused().count(), 0);
+    }
+
+    #[test]
+    fn disable_enable_ranges_and_file_level() {
+        let text = "# replylint-disable category:command\na: x\n# replylint-enable\nb: y\n";
+        let mut suppressions = parse(text, CommentSyntax::Hash);
+        assert!(suppressions.suppresses(
+            "en.command.you-must",
+            "command",
+            text.find("a:").unwrap()
+        ));
+        assert!(!suppressions.suppresses(
+            "en.command.you-must",
+            "command",
+            text.find("b:").unwrap()
+        ));
+
+        let text = "# replylint-disable-file\nc: z\n";
+        let mut suppressions = parse(text, CommentSyntax::Hash);
+        assert!(suppressions.suppresses("anything", "any", text.len() - 2));
+    }
+
+    #[test]
+    fn unused_and_unknown_directives_are_reported() {
+        let text = "<!-- replylint-disable-next-line en.command.you-mst -->\nok\n<!-- replylint-disable-next-line zh -->\nok\n";
+        let suppressions = parse(text, CommentSyntax::Markup);
+        assert_eq!(suppressions.with_unknown_rules().count(), 1);
+        assert_eq!(suppressions.unused().count(), 1);
+    }
+
+    #[test]
+    fn plain_text_has_no_suppressions() {
+        let text = "<!-- replylint-disable-file -->";
+        let suppressions = Suppressions::parse(
+            text,
+            CommentSyntax::of("a.txt"),
+            &RuleSet::builtin().unwrap(),
+        );
+        assert!(suppressions.directives.is_empty());
+    }
+}
