@@ -192,6 +192,9 @@ pub struct Effective {
     pub origin: Origin,
 }
 
+/// A pack a config file or flag asks for, with where it was written.
+type WantedPack = (String, Option<Range<usize>>);
+
 /// Everything that applies to the files under one config file (or to every file, without one).
 #[derive(Debug)]
 pub struct Profile {
@@ -230,7 +233,7 @@ impl Profile {
         } else {
             RuleSet::builtin()?
         };
-        let packs: Option<(Vec<(String, Option<Range<usize>>)>, Origin)> =
+        let packs: Option<(Vec<WantedPack>, Origin)> =
             match (&flags.packs, raw.and_then(|raw| raw.packs.as_ref())) {
                 (Some(packs), _) => Some((
                     packs.iter().map(|pack| (pack.clone(), None)).collect(),
