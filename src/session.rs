@@ -6,13 +6,14 @@
 //! input's [`Outcome`] back in input order, checking inputs in parallel in bounded chunks. It
 //! never prints: problems come back as typed values and the caller decides what to show.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
-use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
+use crate::config::{self, ConfigFile, Overrides, Profile, ProfileError};
 use crate::diagnostic::Diagnostic;
 use crate::filter::{Filtered, Filters};
 use crate::fix::{self, FixLevel, FixOptions, FixOutcome, Unsettled, WriteError};
@@ -53,6 +54,8 @@ pub struct Settings {
     pub stdin_name: String,
     /// The most lint-then-fix passes per input.
     pub max_passes: usize,
+    /// `path\0fingerprint` of the baseline's findings, hidden from every profile's report.
+    pub baseline: Option<Arc<HashSet<String>>>,
 }
 
 impl Default for Settings {
@@ -63,6 +66,7 @@ impl Default for Settings {
             threads: None,
             stdin_name: "<stdin>".to_string(),
             max_passes: fix::MAX_PASSES,
+            baseline: None,
         }
     }
 }
@@ -121,6 +125,8 @@ pub enum ProblemError {
     Input(#[from] InputError),
     #[error(transparent)]
     Write(#[from] WriteError),
+    #[error(transparent)]
+    Profile(Arc<ProfileError>),
 }
 
 /// What fixing one input did.
@@ -145,12 +151,51 @@ pub struct Outcome {
     pub report_findings: bool,
     pub fix: Option<FixReport>,
     pub problems: Vec<Problem>,
+    /// The severity at which this input's findings fail the run (its profile's `fail-on`).
+    pub fail_on: crate::Severity,
+    /// How many findings suppression comments silenced.
+    pub suppressed: usize,
+    /// Fingerprints of findings the baseline hid.
+    pub baseline_hidden: Vec<String>,
 }
 
 /// A linter and the settings of a run.
+/// How a session finds the configuration of each input.
+#[derive(Debug, Clone)]
+pub enum Discovery {
+    /// The nearest `replylint.toml` above each input (standard input: above the working
+    /// directory).
+    Nearest,
+    /// One config file for every input (`--config FILE`).
+    File(PathBuf),
+    /// No config file (`--isolated`).
+    Isolated,
+}
+
+/// A built profile, or why it could not be built (shared by every input under that config).
+type BuiltProfile = Result<Arc<Profile>, Arc<ProfileError>>;
+
+#[derive(Debug)]
+enum Profiles {
+    /// One profile for every input.
+    Fixed(Arc<Profile>),
+    /// A profile per config file, built on first use.
+    Nearest(Box<NearestProfiles>),
+}
+
+#[derive(Debug)]
+struct NearestProfiles {
+    flags: Overrides,
+    /// Directory → the config file governing it.
+    dirs: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    /// Config file (or none) → its profile, or the error building it gave.
+    built: Mutex<HashMap<Option<PathBuf>, BuiltProfile>>,
+    baseline: Option<Arc<HashSet<String>>>,
+}
+
 #[derive(Debug)]
 pub struct Session {
-    linter: Linter,
+    profiles: Profiles,
     settings: Settings,
     /// Built on the first run with more than one input: checking one draft, the case an agent
     /// waits on, starts no threads.
@@ -158,12 +203,99 @@ pub struct Session {
 }
 
 impl Session {
+    /// A session with one linter and the filters of `settings` for every input, and no config
+    /// files.
     pub fn new(linter: Linter, settings: Settings) -> Session {
+        let mut filters = settings.filters.clone();
+        if settings.baseline.is_some() {
+            filters.baseline = settings.baseline.clone();
+        }
+        let profile = Profile::from_parts(linter, filters, crate::Severity::Warning);
         Session {
-            linter,
+            profiles: Profiles::Fixed(Arc::new(profile)),
             settings,
             pool: OnceLock::new(),
         }
+    }
+
+    /// A session whose inputs are checked under their config files, with `flags` on top.
+    /// `settings.filters` is not used: the filters come from the profiles. A forced config
+    /// file (or none) is loaded here, so its errors come back at once.
+    pub fn configured(
+        discovery: Discovery,
+        flags: Overrides,
+        settings: Settings,
+    ) -> Result<Session, ProfileError> {
+        let with_baseline = |mut profile: Profile| {
+            if settings.baseline.is_some() {
+                profile.filters.baseline = settings.baseline.clone();
+            }
+            Arc::new(profile)
+        };
+        let profiles = match discovery {
+            Discovery::Isolated => Profiles::Fixed(with_baseline(Profile::build(None, &flags)?)),
+            Discovery::File(path) => {
+                let file = ConfigFile::read(&path)?;
+                Profiles::Fixed(with_baseline(Profile::build(Some(file), &flags)?))
+            }
+            Discovery::Nearest => Profiles::Nearest(Box::new(NearestProfiles {
+                flags,
+                dirs: Mutex::new(HashMap::new()),
+                built: Mutex::new(HashMap::new()),
+                baseline: settings.baseline.clone(),
+            })),
+        };
+        Ok(Session {
+            profiles,
+            settings,
+            pool: OnceLock::new(),
+        })
+    }
+
+    /// The profile of an input: the one its config file gives.
+    pub fn profile_for(&self, input: &Input) -> BuiltProfile {
+        let NearestProfiles {
+            flags,
+            dirs,
+            built,
+            baseline,
+        } = match &self.profiles {
+            Profiles::Fixed(profile) => return Ok(profile.clone()),
+            Profiles::Nearest(nearest) => &**nearest,
+        };
+        let dir = match input {
+            Input::Stdin => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            Input::File(path) => path
+                .parent()
+                .filter(|parent| !parent.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        };
+        let config = {
+            let mut dirs = dirs.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            dirs.entry(dir.clone())
+                .or_insert_with(|| config::find(&dir))
+                .clone()
+        };
+        let mut built = built
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        built
+            .entry(config.clone())
+            .or_insert_with(|| {
+                let build = || -> Result<Profile, ProfileError> {
+                    let file = config.as_deref().map(ConfigFile::read).transpose()?;
+                    Profile::build(file, flags)
+                };
+                let mut profile = build().map_err(Arc::new)?;
+                profile.filters.baseline = baseline.clone();
+                Ok(Arc::new(profile))
+            })
+            .clone()
+    }
+
+    /// The profile of standard input and of the working directory (what a server uses).
+    pub fn default_profile(&self) -> Result<Arc<Profile>, Arc<ProfileError>> {
+        self.profile_for(&Input::Stdin)
     }
 
     fn pool(&self) -> Option<&rayon::ThreadPool> {
@@ -184,39 +316,35 @@ impl Session {
             .as_ref()
     }
 
-    pub fn linter(&self) -> &Linter {
-        &self.linter
+    /// The linter of the default profile (see [`Session::default_profile`]).
+    pub fn linter(&self) -> Result<Arc<Profile>, Arc<ProfileError>> {
+        self.default_profile()
     }
 
     pub fn settings(&self) -> &Settings {
         &self.settings
     }
 
-    /// The reported findings of one source: the engine's findings through the filter stage.
-    pub fn check(&self, source: &Source) -> Vec<Diagnostic> {
-        self.check_filtered(source).diagnostics
-    }
-
-    /// Like [`Session::check`], with what the filter stage hid.
-    pub fn check_filtered(&self, source: &Source) -> Filtered {
-        self.settings
-            .filters
-            .apply_to(source, self.linter.rules(), self.linter.find(source))
+    /// The reported findings of one source under the default profile: the engine's findings
+    /// through the filter stage.
+    pub fn check(&self, source: &Source) -> Result<Vec<Diagnostic>, Arc<ProfileError>> {
+        Ok(check_with(&*self.default_profile()?, source).diagnostics)
     }
 
     /// Shorthand for checking a string that did not come from a file.
-    pub fn check_text(&self, text: &str) -> Vec<Diagnostic> {
+    pub fn check_text(&self, text: &str) -> Result<Vec<Diagnostic>, Arc<ProfileError>> {
         self.check(&Source::new("<text>", text))
     }
 
-    /// Fixes one source at `level` through the same filter stage; nothing is written.
-    pub fn fix(&self, source: &Source, level: FixLevel) -> FixOutcome {
-        let options = FixOptions {
+    /// Fixes one source at `level` under the default profile, through the same filter stage;
+    /// nothing is written.
+    pub fn fix(&self, source: &Source, level: FixLevel) -> Result<FixOutcome, Arc<ProfileError>> {
+        Ok(fix_with(
+            &*self.default_profile()?,
+            source,
             level,
-            filters: self.settings.filters.clone(),
-            max_passes: self.settings.max_passes,
-        };
-        fix::apply_fixes(&self.linter, source, &options)
+            self.settings.max_passes,
+        ))
     }
 
     /// Expands paths into inputs (directories walked, `-` is standard input, none means standard
@@ -234,6 +362,15 @@ impl Session {
                 Input::Stdin => true,
             });
         }
+        // A config's include/exclude globs choose among the files a walk found; a file named on
+        // the command line is always checked.
+        let named: HashSet<&Path> = paths.iter().map(PathBuf::as_path).collect();
+        inputs.retain(|input| match input {
+            Input::File(path) if !named.contains(path.as_path()) => self
+                .profile_for(input)
+                .map_or(true, |profile| profile.walks_into(path)),
+            _ => true,
+        });
         let problems = errors
             .into_iter()
             .map(|(name, error)| Problem::Error {
@@ -281,7 +418,25 @@ impl Session {
             report_findings: true,
             fix: None,
             problems: Vec::new(),
+            fail_on: crate::Severity::Warning,
+            suppressed: 0,
+            baseline_hidden: Vec::new(),
         };
+        let profile = match self.profile_for(input) {
+            Ok(profile) => profile,
+            Err(error) => {
+                let name = match input {
+                    Input::Stdin => self.settings.stdin_name.clone(),
+                    Input::File(path) => path.display().to_string(),
+                };
+                outcome.problems.push(Problem::Error {
+                    name,
+                    error: ProblemError::Profile(error),
+                });
+                return outcome;
+            }
+        };
+        outcome.fail_on = profile.fail_on;
         let source = match inputs::read(input, &self.settings.stdin_name) {
             Loaded::Text(source) => source,
             // Standard input under --fix must come back whole or fail: a filter that printed
@@ -312,14 +467,17 @@ impl Session {
         };
         let (level, dry_run) = match self.settings.mode {
             Mode::Check => {
-                outcome.diagnostics = self.check(&source);
+                let filtered = check_with(&profile, &source);
+                outcome.diagnostics = filtered.diagnostics;
+                outcome.suppressed = filtered.suppressed;
+                outcome.baseline_hidden = filtered.baseline_hidden;
                 outcome.source = Some(source);
                 return outcome;
             }
             Mode::Fix(level) => (level, false),
             Mode::Diff(level) => (level, true),
         };
-        let fixed = self.fix(&source, level);
+        let fixed = fix_with(&profile, &source, level, self.settings.max_passes);
         let note = match fixed.unsettled {
             Some(Unsettled::Cycle) => Some(Note::FixCycle),
             Some(Unsettled::PassLimit) => Some(Note::FixPassLimit(self.settings.max_passes)),
@@ -333,7 +491,9 @@ impl Session {
         }
         if dry_run {
             let diff = fix::unified_diff(&source.name, &source.text, &fixed.text);
-            outcome.diagnostics = self.check(&source);
+            let filtered = check_with(&profile, &source);
+            outcome.diagnostics = filtered.diagnostics;
+            outcome.baseline_hidden = filtered.baseline_hidden;
             outcome.report_findings = false;
             outcome.source = Some(source);
             outcome.fix = Some(FixReport {
@@ -354,7 +514,7 @@ impl Session {
                             name: source.name.clone(),
                             error: error.into(),
                         });
-                        outcome.diagnostics = self.check(&source);
+                        outcome.diagnostics = check_with(&profile, &source).diagnostics;
                         outcome.source = Some(source);
                         return outcome;
                     }
@@ -362,7 +522,11 @@ impl Session {
                 Vec::new()
             }
         };
-        outcome.source = Some(Source::new(source.name.clone(), fixed.text.clone()));
+        let fixed_source = Source::new(source.name.clone(), fixed.text.clone());
+        if profile.filters.baseline.is_some() {
+            outcome.baseline_hidden = check_with(&profile, &fixed_source).baseline_hidden;
+        }
+        outcome.source = Some(fixed_source);
         outcome.diagnostics = fixed.remaining.clone();
         outcome.fix = Some(FixReport {
             outcome: fixed,
@@ -370,6 +534,21 @@ impl Session {
         });
         outcome
     }
+}
+
+fn check_with(profile: &Profile, source: &Source) -> Filtered {
+    profile
+        .filters
+        .apply_to(source, profile.linter.rules(), profile.linter.find(source))
+}
+
+fn fix_with(profile: &Profile, source: &Source, level: FixLevel, max_passes: usize) -> FixOutcome {
+    let options = FixOptions {
+        level,
+        filters: profile.filters.clone(),
+        max_passes,
+    };
+    fix::apply_fixes(&profile.linter, source, &options)
 }
 
 /// Counts across a run's fixes, for the fix summary.
@@ -477,9 +656,10 @@ mod tests {
         settings.filters.min_severity = crate::Severity::Error;
         let strict = Session::new(Linter::builtin().unwrap(), settings);
         let text = "你必须先填表。";
-        assert!(!session(Mode::Check).check_text(text).is_empty());
+        assert!(!session(Mode::Check).check_text(text).unwrap().is_empty());
         assert!(strict
             .check_text(text)
+            .unwrap()
             .iter()
             .all(|d| d.severity >= crate::Severity::Error));
     }
@@ -529,7 +709,9 @@ mod tests {
     #[test]
     fn fix_summary_counts() {
         let session = session(Mode::Fix(FixLevel::Unsafe));
-        let outcome = session.fix(&Source::new("d", "你必须先填表。"), FixLevel::Unsafe);
+        let outcome = session
+            .fix(&Source::new("d", "你必须先填表。"), FixLevel::Unsafe)
+            .unwrap();
         let mut tally = FixTally::default();
         tally.add(&outcome);
         assert_eq!(tally.safe + tally.unsafe_, outcome.applied.len());

@@ -1,10 +1,15 @@
 //! `replylint check`, with `--fix` and `--diff`: flags become [`Settings`], a [`Session`] does the
 //! run, an emitter prints it, and the findings decide the exit status.
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::ops::ControlFlow;
+use std::path::Path;
+use std::sync::Arc;
 
-use replylint::filter::Filters;
+use replylint::baseline::{self, Baseline, Entry};
+use replylint::Source;
+
 use replylint::fix::FixLevel;
 use replylint::inputs::Input;
 use replylint::report::human::HumanEmitter;
@@ -12,7 +17,6 @@ use replylint::report::json::JsonEmitter;
 use replylint::report::line::LineEmitter;
 use replylint::report::{Emitter, InputReport, Rendered, Tally};
 use replylint::session::{FixTally, Mode, Session, Settings};
-use replylint::{Linter, Placeholders};
 
 use super::output::{self, Messages, Stream};
 use super::{CheckArgs, Format, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
@@ -33,40 +37,52 @@ pub fn run(args: &CheckArgs) -> i32 {
         }
         (false, false) => Mode::Check,
     };
-    let placeholders = match Placeholders::new(!args.no_default_placeholders, &args.placeholders) {
-        Ok(placeholders) => placeholders,
-        Err(error) => {
-            messages.error("--placeholder", &error.to_string());
-            return EXIT_ERROR;
-        }
+    let baseline = match &args.baseline {
+        Some(path) if args.write_baseline.is_none() => match Baseline::read(path) {
+            Ok(baseline) => Some(Arc::new(
+                baseline
+                    .entries
+                    .iter()
+                    .map(|entry| format!("{}\0{}", entry.path, entry.fingerprint))
+                    .collect::<HashSet<_>>(),
+            )),
+            Err(error) => {
+                messages.error("--baseline", &error.to_string());
+                return EXIT_ERROR;
+            }
+        },
+        _ => None,
     };
-    let rules = match super::load_rules(&args.rules, &messages) {
-        Ok(rules) => rules,
-        Err(code) => return code,
-    };
-    if rules.is_empty() {
-        messages.error(
-            "rules",
-            "no rules loaded: drop --no-builtin or add --rules DIR",
-        );
-        return EXIT_ERROR;
-    }
+    let mut flags = args.config.overrides(&args.rules);
+    flags.fail_on = args.fail_on;
+    flags.min_severity = args.min_severity;
+    flags.placeholders = args.placeholders.clone();
+    flags.no_default_placeholders = args.no_default_placeholders;
     let settings = Settings {
         mode,
-        filters: Filters {
-            min_severity: args.min_severity,
-            ..Filters::default()
-        },
         threads: args.threads,
         stdin_name: args.stdin_filename.clone(),
+        baseline,
         ..Settings::default()
+    };
+    let session = match Session::configured(args.config.discovery(), flags, settings) {
+        Ok(session) => session,
+        Err(error) => return messages.profile_error(&error),
     };
     // The process exits right after checking: freeing every rule and automaton one by one would
     // only add to the start-up-plus-check time an agent waits for on each draft.
-    let session: &Session = Box::leak(Box::new(Session::new(
-        Linter::new(rules).with_placeholders(placeholders),
-        settings,
-    )));
+    let session: &Session = Box::leak(Box::new(session));
+    match session.default_profile() {
+        Ok(profile) if profile.linter.rules().is_empty() => {
+            messages.error(
+                "rules",
+                "no rules loaded: drop --no-builtin or add --rules DIR",
+            );
+            return EXIT_ERROR;
+        }
+        Ok(_) => {}
+        Err(error) => return messages.profile_error(&error),
+    }
     let (inputs, path_problems) = session.collect(&args.paths);
     let mut had_error = !path_problems.is_empty();
     for problem in &path_problems {
@@ -98,6 +114,8 @@ pub fn run(args: &CheckArgs) -> i32 {
     };
 
     let mut tally = Tally::default();
+    let mut failing = 0usize;
+    let mut adoption = Adoption::default();
     let mut fix_tally = FixTally::default();
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr();
@@ -109,8 +127,14 @@ pub fn run(args: &CheckArgs) -> i32 {
                 had_error |= problem.is_error();
                 messages.problem(problem);
             }
-            if outcome.source.is_some() {
+            if let Some(source) = &outcome.source {
                 tally.add(&outcome.diagnostics);
+                failing += outcome
+                    .diagnostics
+                    .iter()
+                    .filter(|diagnostic| diagnostic.severity >= outcome.fail_on)
+                    .count();
+                adoption.add(source, &outcome);
             }
             let mut written = Ok(());
             if let Some(fixed) = &outcome.fix {
@@ -151,10 +175,33 @@ pub fn run(args: &CheckArgs) -> i32 {
         Stream::Stderr => &mut stderr,
         Stream::Stdout => &mut stdout,
     };
+    if let Some(path) = &args.write_baseline {
+        let baseline = adoption.baseline();
+        let count = baseline.entries.len();
+        if let Err(error) = baseline.write(path) {
+            messages.error("--write-baseline", &error.to_string());
+            return EXIT_ERROR;
+        }
+        messages.note(
+            &path.display().to_string(),
+            &format!("wrote a baseline of {count} findings"),
+        );
+        return if had_error { EXIT_ERROR } else { EXIT_CLEAN };
+    }
     let written = match mode {
         Mode::Diff(_) => Ok(()),
         _ => emitter.finish(report, &tally),
     };
+    if args.baseline.is_some() {
+        let unseen = adoption.unseen_baseline_entries(args.baseline.as_deref());
+        messages.note(
+            "--baseline",
+            &format!(
+                "{} baseline findings hidden; {unseen} baseline entries no longer occur",
+                adoption.hidden
+            ),
+        );
+    }
     let summary = match mode {
         Mode::Check => Ok(()),
         // Machine-readable stdout stays machine-readable; the human format reads on.
@@ -172,9 +219,64 @@ pub fn run(args: &CheckArgs) -> i32 {
     // they stand decide.
     if had_error {
         EXIT_ERROR
-    } else if tally.at_least(args.fail_on) > 0 {
+    } else if failing > 0 {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
+    }
+}
+
+/// What adopting the linter needs from a run: the entries of a baseline being written, and the
+/// counts of one being used.
+#[derive(Default)]
+struct Adoption {
+    entries: Vec<Entry>,
+    hidden: usize,
+    /// Fingerprints (with their path) the baseline hid, and the paths checked.
+    seen: HashSet<String>,
+    checked: Vec<String>,
+}
+
+impl Adoption {
+    fn add(&mut self, source: &Source, outcome: &replylint::Outcome) {
+        let prints = baseline::fingerprints(&source.name, &outcome.diagnostics);
+        for (diagnostic, print) in outcome.diagnostics.iter().zip(prints) {
+            self.entries.push(Entry {
+                path: source.name.clone(),
+                rule: diagnostic.rule.id.to_string(),
+                fingerprint: print,
+                text: diagnostic.text.clone(),
+            });
+        }
+        self.hidden += outcome.baseline_hidden.len();
+        for print in &outcome.baseline_hidden {
+            self.seen.insert(format!("{}\0{print}", source.name));
+        }
+        self.checked.push(source.name.clone());
+    }
+
+    fn baseline(&self) -> Baseline {
+        Baseline {
+            version: baseline::VERSION,
+            entries: self.entries.clone(),
+        }
+    }
+
+    /// Entries of the baseline, for the paths this run checked, that no longer occur.
+    fn unseen_baseline_entries(&self, path: Option<&Path>) -> usize {
+        let Some(Ok(baseline)) = path.map(Baseline::read) else {
+            return 0;
+        };
+        let checked: HashSet<&str> = self.checked.iter().map(String::as_str).collect();
+        baseline
+            .entries
+            .iter()
+            .filter(|entry| checked.contains(entry.path.as_str()))
+            .filter(|entry| {
+                !self
+                    .seen
+                    .contains(&format!("{}\0{}", entry.path, entry.fingerprint))
+            })
+            .count()
     }
 }

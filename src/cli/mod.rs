@@ -1,6 +1,7 @@
 //! Command-line interface: flag definitions and dispatch.
 
 mod check;
+mod config_cmd;
 mod output;
 mod rules_cmd;
 
@@ -37,6 +38,18 @@ enum Command {
     /// Inspect and test rule packs.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Show the effective settings for a path and where each came from.
+    Config {
+        /// The file or directory whose settings to show (default: the working directory).
+        #[arg(value_name = "PATH")]
+        path: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ConfigFormat::Human)]
+        format: ConfigFormat,
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[command(flatten)]
+        rules: RuleSources,
+    },
     /// Explain a rule: what it flags, why, examples, rewrite, fix safety and source.
     Explain {
         /// The rule's id, e.g. zh.command.you-must.
@@ -78,6 +91,64 @@ pub struct RuleSources {
     pub no_builtin: bool,
 }
 
+/// Config file discovery and the settings every config file has, as flags (flags win).
+#[derive(Args, Clone, Default)]
+pub struct ConfigArgs {
+    /// Use this config file for every input instead of the nearest replylint.toml.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "isolated",
+        help_heading = "Configuration"
+    )]
+    pub config: Option<PathBuf>,
+    /// Ignore every config file.
+    #[arg(long, help_heading = "Configuration")]
+    pub isolated: bool,
+    /// Only these built-in packs, by language or pack name (comma-separated).
+    #[arg(
+        long,
+        value_name = "PACK",
+        value_delimiter = ',',
+        help_heading = "Configuration"
+    )]
+    pub packs: Option<Vec<String>>,
+    /// Only these rules: ids, id prefixes (en.command) or category:NAME (comma-separated).
+    #[arg(
+        long,
+        value_name = "RULE",
+        value_delimiter = ',',
+        help_heading = "Configuration"
+    )]
+    pub select: Option<Vec<String>>,
+    /// Rules to add to the selection (comma-separated).
+    #[arg(
+        long,
+        value_name = "RULE",
+        value_delimiter = ',',
+        help_heading = "Configuration"
+    )]
+    pub extend_select: Vec<String>,
+    /// Rules not to report (comma-separated).
+    #[arg(
+        long,
+        value_name = "RULE",
+        value_delimiter = ',',
+        help_heading = "Configuration"
+    )]
+    pub ignore: Vec<String>,
+    /// Override a severity: SELECTOR=LEVEL, e.g. category:blame=error; repeatable.
+    #[arg(long, value_name = "RULE=LEVEL", value_parser = parse_severity_override, help_heading = "Configuration")]
+    pub severity: Vec<(String, Severity)>,
+}
+
+fn parse_severity_override(text: &str) -> Result<(String, Severity), String> {
+    let (selector, level) = text
+        .rsplit_once('=')
+        .ok_or_else(|| format!("`{text}` is not SELECTOR=LEVEL"))?;
+    Ok((selector.trim().to_string(), level.trim().parse()?))
+}
+
 #[derive(Args)]
 pub struct CheckArgs {
     /// Files or directories to check; `-` or nothing reads standard input.
@@ -88,12 +159,25 @@ pub struct CheckArgs {
     pub format: Format,
     #[command(flatten)]
     pub rules: RuleSources,
-    /// Do not report findings below this severity.
-    #[arg(long, value_name = "LEVEL", default_value = "hint", value_parser = parse_severity)]
-    pub min_severity: Severity,
-    /// Exit with status 1 when a finding at or above this severity is reported.
-    #[arg(long, value_name = "LEVEL", default_value = "warning", value_parser = parse_severity)]
-    pub fail_on: Severity,
+    /// Do not report findings below this severity [default: hint].
+    #[arg(long, value_name = "LEVEL", value_parser = parse_severity)]
+    pub min_severity: Option<Severity>,
+    /// Exit with status 1 when a finding at or above this severity is reported [default:
+    /// warning].
+    #[arg(long, value_name = "LEVEL", value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Report (and fail on) only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE", help_heading = "Adopting")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding in FILE (sorted JSON) and exit 0.
+    #[arg(long, value_name = "FILE", help_heading = "Adopting")]
+    pub write_baseline: Option<PathBuf>,
+    /// Write `replylint-disable-next-line` comments above current findings, in formats with
+    /// comments (Markdown, HTML, YAML).
+    #[arg(long, help_heading = "Adopting")]
+    pub add_suppressions: bool,
     /// When to use colours (NO_COLOR is respected with `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -133,6 +217,12 @@ pub enum Format {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConfigFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
     Always,
@@ -165,6 +255,12 @@ pub fn run() -> i32 {
         }) => rules_cmd::list(&rules, language.as_deref(), category.as_deref()),
         Command::Rules(RulesCommand::Test { dirs }) => rules_cmd::test(&dirs),
         Command::Explain { rule, rules } => rules_cmd::explain(&rules, &rule),
+        Command::Config {
+            path,
+            format,
+            config,
+            rules,
+        } => config_cmd::show(path.as_deref(), format, &config, &rules),
     }
 }
 
@@ -180,4 +276,30 @@ pub fn load_rules(sources: &RuleSources, messages: &output::Messages) -> Result<
             .map_err(|error| messages.rule_error(&error))?;
     }
     Ok(set)
+}
+
+impl ConfigArgs {
+    /// How config files are found.
+    pub fn discovery(&self) -> replylint::session::Discovery {
+        use replylint::session::Discovery;
+        match (&self.config, self.isolated) {
+            (Some(path), _) => Discovery::File(path.clone()),
+            (None, true) => Discovery::Isolated,
+            (None, false) => Discovery::Nearest,
+        }
+    }
+
+    /// The flags that win over config files.
+    pub fn overrides(&self, rules: &RuleSources) -> replylint::config::Overrides {
+        replylint::config::Overrides {
+            packs: self.packs.clone(),
+            no_builtin: rules.no_builtin,
+            rules: rules.dirs.clone(),
+            select: self.select.clone(),
+            extend_select: self.extend_select.clone(),
+            ignore: self.ignore.clone(),
+            severity: self.severity.clone(),
+            ..replylint::config::Overrides::default()
+        }
+    }
 }

@@ -5,13 +5,15 @@
 //! docs/json-output.md.
 
 use std::io::{IsTerminal, Write};
+use std::ops::Range;
 
 use serde::Serialize;
 use termcolor::{ColorChoice as TermColor, StandardStream};
 
 use super::{ColorChoice, EXIT_ERROR};
+use replylint::config::ProfileError;
 use replylint::report::human;
-use replylint::session::{FixTally, Problem};
+use replylint::session::{FixTally, Problem, ProblemError};
 use replylint::RuleError;
 
 /// Where a report goes.
@@ -94,8 +96,38 @@ impl Messages {
         self.emit("error", name, None, message);
     }
 
+    /// A note about the run.
+    pub fn note(&self, name: &str, message: &str) {
+        self.emit("note", name, None, message);
+    }
+
+    /// A config or rule problem that stops the run; returns the exit code for it.
+    pub fn profile_error(&self, error: &ProfileError) -> i32 {
+        match error {
+            ProfileError::Config(error) => self.file_error(
+                &error.origin,
+                &error.text,
+                error.span.clone(),
+                &error.message,
+            ),
+            ProfileError::Rules(error) => self.rule_error(error),
+            ProfileError::Usage(message) => {
+                self.error("replylint", message);
+                EXIT_ERROR
+            }
+        }
+    }
+
     /// A problem an input had.
     pub fn problem(&self, problem: &Problem) {
+        if let Problem::Error {
+            error: ProblemError::Profile(error),
+            ..
+        } = problem
+        {
+            self.profile_error(error);
+            return;
+        }
         let kind = if problem.is_error() { "error" } else { "note" };
         self.emit(kind, problem.name(), None, &problem.message());
     }
@@ -120,10 +152,21 @@ impl Messages {
 
     /// A rule-file error with its context; returns the exit code for it.
     pub fn rule_error(&self, error: &RuleError) -> i32 {
+        self.file_error(
+            &error.origin,
+            &error.text,
+            error.span.clone(),
+            &error.message,
+        )
+    }
+
+    /// An error in a file of the user's (a rule pack, a config file), shown with its context;
+    /// returns the exit code for it.
+    pub fn file_error(&self, origin: &str, text: &str, span: Range<usize>, message: &str) -> i32 {
         if self.json {
-            let (line, column) = replylint::source::line_column(&error.text, error.span.start);
-            let position = (!error.text.is_empty()).then_some((line, column));
-            self.emit("error", &error.origin, position, &error.message);
+            let (line, column) = replylint::source::line_column(text, span.start);
+            let position = (!text.is_empty()).then_some((line, column));
+            self.emit("error", origin, position, message);
             return EXIT_ERROR;
         }
         let color = use_color(ColorChoice::Auto, Stream::Stderr);
@@ -132,8 +175,8 @@ impl Messages {
         } else {
             TermColor::Never
         });
-        if human::render_rule_error(&mut stream, error).is_err() {
-            eprintln!("error: {error}");
+        if human::render_file_error(&mut stream, origin, text, span, message).is_err() {
+            eprintln!("error: {origin}: {message}");
         }
         EXIT_ERROR
     }

@@ -210,6 +210,19 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// A profile without a config file, from a linter and filters built by hand.
+    pub fn from_parts(linter: Linter, filters: Filters, fail_on: Severity) -> Profile {
+        Profile {
+            linter,
+            filters,
+            fail_on,
+            config: None,
+            include: None,
+            exclude: None,
+            effective: Vec::new(),
+        }
+    }
+
     /// Builds the profile of `config` (or of the defaults) with the flags on top.
     pub fn build(config: Option<ConfigFile>, flags: &Overrides) -> Result<Profile, ProfileError> {
         let raw = config.as_ref().map(|file| &file.raw);

@@ -58,12 +58,30 @@ pub fn render(
 
 /// A rule file problem, pointing at the offending value.
 pub fn render_rule_error(out: &mut dyn WriteColor, error: &RuleError) -> std::io::Result<()> {
-    let file = SimpleFile::new(error.origin.as_str(), &*error.text);
-    let mut report = Report::error().with_message(error.message.as_str());
-    if !error.text.is_empty() {
-        report = report.with_labels(vec![Label::primary((), error.span.clone())]);
+    render_file_error(
+        out,
+        &error.origin,
+        &error.text,
+        error.span.clone(),
+        &error.message,
+    )
+}
+
+/// A problem in one of the user's files (a rule pack, a config file), pointing at the
+/// offending value; `text` is the whole file, or empty when it could not be read.
+pub fn render_file_error(
+    out: &mut dyn WriteColor,
+    origin: &str,
+    text: &str,
+    span: std::ops::Range<usize>,
+    message: &str,
+) -> std::io::Result<()> {
+    let file = SimpleFile::new(origin, text);
+    let mut report = Report::error().with_message(message);
+    if !text.is_empty() {
+        report = report.with_labels(vec![Label::primary((), span)]);
     } else {
-        report = report.with_notes(vec![format!("in {}", error.origin)]);
+        report = report.with_notes(vec![format!("in {origin}")]);
     }
     term::emit_to_write_style(out, &Config::default(), &file, &report)
         .map_err(std::io::Error::other)
