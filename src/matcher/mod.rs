@@ -18,7 +18,8 @@ use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input};
 
 use crate::normalize::{self, NormalizedText};
-use crate::rules::{Rule, RuleKind, RuleText};
+use crate::rules::kinds::Scan;
+use crate::rules::{Rule, RuleText};
 use crate::source::{ceil_char_boundary, floor_char_boundary};
 use clause::{clause_after, Boundaries, Clause};
 use literals::{leftmost_longest_order, LiteralSearcher, Occurrence, Role};
@@ -57,12 +58,13 @@ impl Matcher {
         let mut unfiltered_patterns = Vec::new();
         let mut rewrite_literals = Vec::with_capacity(rules.len());
 
+        let mut keys = Vec::new();
         for (rule_index, rule) in rules.iter().enumerate() {
-            literals.extend(
-                rule.normalized_phrases
-                    .iter()
-                    .map(|key| (key, Role::Phrase, rule_index)),
-            );
+            keys.clear();
+            if rule.behaviour().keys(rule, &mut keys) == Scan::Everywhere {
+                unfiltered_patterns.push(rule_index);
+            }
+            literals.extend(keys.drain(..).map(|(key, role)| (key, role, rule_index)));
             exceptions.push(
                 rule.normalized_exceptions
                     .iter()
@@ -70,14 +72,6 @@ impl Matcher {
                     .map(|key| (key.clone(), Boundaries::of(key)))
                     .collect(),
             );
-            if let (RuleKind::Pattern, Some(pattern)) = (rule.kind, &rule.pattern) {
-                match &pattern.prefixes {
-                    Some(prefixes) => {
-                        literals.extend(prefixes.iter().map(|key| (key, Role::Prefix, rule_index)))
-                    }
-                    None => unfiltered_patterns.push(rule_index),
-                }
-            }
             rewrite_literals.push(
                 rule.rewrites
                     .iter()

@@ -58,7 +58,7 @@ pub fn render(
 /// A rule file problem, pointing at the offending value.
 pub fn render_rule_error(out: &mut dyn WriteColor, error: &RuleError) -> std::io::Result<()> {
     let file = SimpleFile::new(error.origin.as_str(), &*error.text);
-    let mut report = Report::error().with_message(error.message.as_str());
+    let mut report = Report::error().with_message(error.message());
     if !error.text.is_empty() {
         report = report.with_labels(vec![Label::primary((), error.span.clone())]);
     } else {

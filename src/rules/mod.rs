@@ -5,6 +5,8 @@
 
 pub mod builtin;
 mod builtin_data;
+pub mod error;
+pub(crate) mod kinds;
 mod load;
 pub mod pattern;
 pub mod reference;
@@ -20,6 +22,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Deserialize;
 
+pub use error::{PatternError, RewriteError, RuleProblem};
 pub use load::load_pack;
 use pattern::Pattern;
 use template::Template;
@@ -150,6 +153,11 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// What this rule's kind does: its keys for the automaton and how it fills a rewrite.
+    pub(crate) fn behaviour(&self) -> &'static dyn kinds::KindBehaviour {
+        kinds::behaviour(self.kind, self.clause)
+    }
+
     /// Whether rewrites should come back in the writer's Chinese script.
     pub fn adapts_chinese_script(&self) -> bool {
         self.language == "zh" || self.language.starts_with("zh-")
@@ -193,17 +201,28 @@ pub struct RuleError {
     pub text: Arc<str>,
     /// Byte range of the offending value in `text`.
     pub span: Range<usize>,
-    pub message: String,
+    pub problem: RuleProblem,
+}
+
+impl RuleError {
+    /// What is wrong, without the place.
+    pub fn message(&self) -> String {
+        self.problem.to_string()
+    }
 }
 
 impl fmt::Display for RuleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (line, column) = crate::source::line_column(&self.text, self.span.start);
-        write!(f, "{}:{line}:{column}: {}", self.origin, self.message)
+        write!(f, "{}:{line}:{column}: {}", self.origin, self.problem)
     }
 }
 
-impl std::error::Error for RuleError {}
+impl std::error::Error for RuleError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.problem)
+    }
+}
 
 /// Every rule in effect for a run, from built-in and user packs, with unique ids.
 #[derive(Debug, Clone, Default)]
@@ -254,26 +273,26 @@ impl RuleSet {
             let replaces_builtin = matches!(existing.origin, PackOrigin::Builtin(_))
                 && matches!(pack.origin, PackOrigin::File(_));
             if !replaces_builtin {
-                return Err(load::duplicate_error(
-                    &pack,
-                    "pack",
-                    &pack.name,
-                    &format!(
-                        "pack name `{}` is already used by {}",
-                        pack.name, existing.origin
-                    ),
-                ));
+                let problem = RuleProblem::DuplicatePack {
+                    name: pack.name.clone(),
+                    owner: existing.origin.to_string(),
+                };
+                return Err(load::duplicate_error(&pack, load::Clash::PackName, problem));
             }
         }
         for rule in &pack.rules {
             // Ids of the pack being replaced are free to reuse; pack names are unique, so those
             // are exactly the ids registered under this pack's name.
             if let Some(existing) = self.ids.get(&*rule.id).filter(|owner| **owner != pack.name) {
-                let message = format!(
-                    "duplicate rule id `{}`: already defined in pack `{existing}`",
-                    rule.id
-                );
-                return Err(load::duplicate_error(&pack, "id", &rule.id, &message));
+                let problem = RuleProblem::DuplicateId {
+                    id: rule.id.to_string(),
+                    pack: existing.clone(),
+                };
+                return Err(load::duplicate_error(
+                    &pack,
+                    load::Clash::RuleId(&rule.id),
+                    problem,
+                ));
             }
         }
         if let Some(position) = replaced {
@@ -336,6 +355,6 @@ fn io_rule_error(path: &Path, error: &std::io::Error) -> RuleError {
         origin: path.display().to_string(),
         text: Arc::from(""),
         span: 0..0,
-        message: format!("cannot read rules: {error}"),
+        problem: RuleProblem::Io(error.to_string()),
     }
 }

@@ -8,9 +8,11 @@
 use std::sync::OnceLock;
 
 use regex_automata::meta::Regex;
+use regex_automata::nfa::thompson::NFA;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind};
 
+use super::error::PatternError;
 use super::RuleText;
 use crate::normalize;
 
@@ -38,8 +40,9 @@ impl Pattern {
     /// Parses and checks a pattern from a pack file; it is compiled on first use. Everything
     /// that can go wrong is found here, at load time, where the error can name the file, line and
     /// column: syntax, upper-case literals, matching the empty string, and size (estimated from
-    /// the parsed pattern, so that a hostile `(a{1000}){1000}` is refused without compiling it).
-    pub fn new(source: &str) -> Result<Pattern, String> {
+    /// the parsed pattern, so that a hostile `(a{1000}){1000}` is refused without compiling it),
+    /// and whether the engine could compile it at all (`a{100000}` parses, but would never run).
+    pub fn new(source: &str) -> Result<Pattern, PatternError> {
         Pattern::analyse(source)
     }
 
@@ -59,30 +62,35 @@ impl Pattern {
         }
     }
 
-    fn analyse(source: &str) -> Result<Pattern, String> {
+    fn analyse(source: &str) -> Result<Pattern, PatternError> {
         if source.is_empty() {
-            return Err("empty pattern: it would match everywhere".into());
+            return Err(PatternError::Empty);
         }
         let normalized = normalize::normalize_pattern(source);
         let hir = regex_syntax::ParserBuilder::new()
             .build()
             .parse(&normalized)
-            .map_err(|error| error.to_string())?;
+            .map_err(|error| PatternError::Syntax(error.to_string()))?;
         if hir.properties().minimum_len() == Some(0) {
-            return Err("pattern matches the empty string, so it would fire everywhere".into());
+            return Err(PatternError::MatchesEmpty);
         }
         if estimated_size(&hir) > ESTIMATED_SIZE_LIMIT {
-            return Err(format!(
-                "pattern is too complex (it would compile to more than {REGEX_SIZE_LIMIT} bytes); \
-                 simplify repetitions"
-            ));
+            return Err(PatternError::TooComplex {
+                limit: REGEX_SIZE_LIMIT,
+            });
         }
         if let Some(upper) = first_uppercase_literal(&hir) {
-            return Err(format!(
-                "`{upper}` can never match: patterns run on the lower-cased normalised view, so write \
-                 letters in lower case"
-            ));
+            return Err(PatternError::UpperCase(upper));
         }
+        // The syntax is known to be valid here, so the only way the engine's own compiler can
+        // fail is a size limit. Building the NFA is a fraction of building the whole regex, and
+        // without it a pattern beyond the limits would load and then silently never fire.
+        NFA::compiler()
+            .configure(NFA::config().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
+            .build_from_hir(&hir)
+            .map_err(|_| PatternError::BeyondEngineLimits {
+                limit: REGEX_SIZE_LIMIT,
+            })?;
         let mut captures = vec![None; hir.properties().explicit_captures_len() + 1];
         collect_capture_names(&hir, &mut captures);
         Ok(Pattern {
@@ -98,7 +106,7 @@ impl Pattern {
     /// not to compile, which the built-in packs' tests rule out.
     pub fn regex(&self) -> Option<&Regex> {
         self.compiled
-            .get_or_init(|| compile(&self.normalized).ok())
+            .get_or_init(|| compile(&self.normalized))
             .as_ref()
     }
 
@@ -109,7 +117,7 @@ impl Pattern {
     }
 }
 
-fn compile(normalized: &str) -> Result<Regex, String> {
+fn compile(normalized: &str) -> Option<Regex> {
     Regex::builder()
         .configure(
             Regex::config()
@@ -117,12 +125,7 @@ fn compile(normalized: &str) -> Result<Regex, String> {
                 .dfa_size_limit(Some(REGEX_DFA_SIZE_LIMIT)),
         )
         .build(normalized)
-        .map_err(|error| match error.size_limit() {
-            Some(limit) => format!(
-                "pattern is too complex (its compiled form exceeds {limit} bytes); simplify repetitions"
-            ),
-            None => error.to_string(),
-        })
+        .ok()
 }
 
 /// A rough upper bound on the compiled size of a pattern, in NFA states. Generous for any real
@@ -252,18 +255,31 @@ mod tests {
 
     #[test]
     fn rejects_upper_case_literals_that_could_never_match() {
-        assert!(Pattern::new(r"\bI can't")
-            .unwrap_err()
-            .contains("`I` can never match"));
+        assert_eq!(
+            Pattern::new(r"\bI can't").unwrap_err(),
+            PatternError::UpperCase('I')
+        );
         assert!(Pattern::new(r"\bi can't \S+").is_ok());
     }
 
     #[test]
     fn rejects_empty_matches_and_huge_programs() {
-        assert!(Pattern::new("a*").unwrap_err().contains("empty string"));
-        assert!(Pattern::new("(a{1000}){1000}")
-            .unwrap_err()
-            .contains("too complex"));
+        assert_eq!(Pattern::new("a*").unwrap_err(), PatternError::MatchesEmpty);
+        assert!(matches!(
+            Pattern::new("(a{1000}){1000}").unwrap_err(),
+            PatternError::TooComplex { .. }
+        ));
+    }
+
+    /// `a{100000}` passes the estimate but is beyond what the engine compiles: loading it must
+    /// fail instead of leaving a rule that never fires.
+    #[test]
+    fn rejects_patterns_the_engine_cannot_compile() {
+        assert!(matches!(
+            Pattern::new("a{100000}").unwrap_err(),
+            PatternError::BeyondEngineLimits { .. }
+        ));
+        assert!(Pattern::new("a{1000}").unwrap().regex().is_some());
     }
 
     #[test]

@@ -22,10 +22,27 @@ pub struct Template {
 }
 
 /// Why a template could not be parsed; `offset` is a byte offset into the template text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TemplateError {
-    pub offset: usize,
-    pub message: String,
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateError {
+    #[error("unclosed `${{`: write `${{name}}`, or `$$` for a literal `$`")]
+    Unclosed { offset: usize },
+    #[error(
+        "`${{{name}}}` is not a template variable: use `${{1}}`…, `${{name}}` of a capture group, \
+         or `${{rest}}`"
+    )]
+    NotAVariable { offset: usize, name: String },
+    #[error("a lone `$`: write `$1`, `${{name}}`, `${{rest}}`, or `$$` for a literal `$`")]
+    LoneDollar { offset: usize },
+}
+
+impl TemplateError {
+    pub fn offset(&self) -> usize {
+        match self {
+            TemplateError::Unclosed { offset }
+            | TemplateError::NotAVariable { offset, .. }
+            | TemplateError::LoneDollar { offset } => *offset,
+        }
+    }
 }
 
 impl Template {
@@ -51,33 +68,19 @@ impl Template {
                         match rest.next() {
                             Some((_, '}')) => break,
                             Some((_, c)) => name.push(c),
-                            None => {
-                                return Err(TemplateError {
-                                    offset: index,
-                                    message:
-                                        "unclosed `${`: write `${name}`, or `$$` for a literal `$`"
-                                            .into(),
-                                })
-                            }
+                            None => return Err(TemplateError::Unclosed { offset: index }),
                         }
                     }
-                    variable_part(&name).ok_or_else(|| TemplateError {
+                    variable_part(&name).ok_or(TemplateError::NotAVariable {
                         offset: index,
-                        message: format!(
-                            "`${{{name}}}` is not a template variable: use `${{1}}`…, `${{name}}` of a capture group, or `${{rest}}`"
-                        ),
+                        name,
                     })?
                 }
                 Some(digit) if digit.is_ascii_digit() => {
                     rest.next();
                     TemplatePart::Group(digit.to_digit(10).unwrap_or(0) as usize)
                 }
-                _ => return Err(TemplateError {
-                    offset: index,
-                    message:
-                        "a lone `$`: write `$1`, `${name}`, `${rest}`, or `$$` for a literal `$`"
-                            .into(),
-                }),
+                _ => return Err(TemplateError::LoneDollar { offset: index }),
             };
             if !literal.is_empty() {
                 parts.push(TemplatePart::Literal(std::mem::take(&mut literal)));
@@ -172,8 +175,8 @@ mod tests {
 
     #[test]
     fn rejects_unclosed_and_lone_dollars() {
-        assert_eq!(Template::parse("a${rest").unwrap_err().offset, 1);
-        assert_eq!(Template::parse("costs $ 5").unwrap_err().offset, 6);
+        assert_eq!(Template::parse("a${rest").unwrap_err().offset(), 1);
+        assert_eq!(Template::parse("costs $ 5").unwrap_err().offset(), 6);
         assert!(Template::parse("${what ever}").is_err());
     }
 
