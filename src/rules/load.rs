@@ -12,7 +12,7 @@ use super::kinds::{self, KindBehaviour, Need};
 use super::pattern::Pattern;
 use super::template::{Template, TemplatePart};
 use super::{
-    Examples, FixSafety, PackOrigin, Rule, RuleError, RuleKind, RulePack, RuleText, Severity,
+    Examples, FixSafety, PackOrigin, Rule, RuleError, RuleKind, RulePack, Severity, Texts,
 };
 use crate::normalize;
 use crate::yaml::{self, Spanned};
@@ -288,8 +288,7 @@ fn build_rule(
         return Err(reporter.error(raw.examples.span.clone(), RuleProblem::MissingExamples));
     }
 
-    let owned =
-        |items: Vec<String>| -> Vec<RuleText> { items.into_iter().map(Cow::Owned).collect() };
+    let owned = |items: Vec<String>| -> Texts { items.into_iter().map(Cow::Owned).collect() };
     Ok(Rule {
         id: raw.id.value.into(),
         pack: pack.to_string().into(),
@@ -308,7 +307,7 @@ fn build_rule(
         ),
         phrases: owned(phrases),
         pattern,
-        rewrites,
+        rewrites: rewrites.into(),
         instead: owned(raw.instead.unwrap_or_default()),
         clause,
         normalized_exceptions: owned(

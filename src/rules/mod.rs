@@ -7,6 +7,7 @@ pub mod builtin;
 mod builtin_data;
 pub mod error;
 pub(crate) mod kinds;
+mod list;
 mod load;
 pub mod pattern;
 pub mod reference;
@@ -23,6 +24,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 
 pub use error::{PatternError, RewriteError, RuleProblem};
+pub use list::List;
 pub use load::load_pack;
 use pattern::Pattern;
 use template::Template;
@@ -118,14 +120,21 @@ impl RuleKind {
 /// Text of a rule: borrowed from the binary for built-in rules, owned for rules loaded from files.
 pub type RuleText = Cow<'static, str>;
 
+/// A list of texts: borrowed from the binary for built-in rules, owned for loaded ones.
+pub type Texts = List<RuleText>;
+
 /// Texts a rule must fire on (`bad`) and must stay quiet on (`good`).
 #[derive(Debug, Clone, Default)]
 pub struct Examples {
-    pub bad: Vec<RuleText>,
-    pub good: Vec<RuleText>,
+    pub bad: Texts,
+    pub good: Texts,
 }
 
 /// A validated rule.
+///
+/// The built-in packs are this type written out as Rust literals (`builtin_data.rs`), each
+/// ending in `..Rule::DEFAULT`; so a new field needs only a value in [`Rule::DEFAULT`] for the
+/// generated file to keep compiling until it is regenerated.
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub id: RuleText,
@@ -137,22 +146,50 @@ pub struct Rule {
     pub message: RuleText,
     pub why: RuleText,
     pub source: RuleText,
-    pub phrases: Vec<RuleText>,
+    pub phrases: Texts,
     /// `phrases` as the matcher sees them, folded by [`crate::normalize::normalize`].
-    pub normalized_phrases: Vec<RuleText>,
+    pub normalized_phrases: Texts,
     /// A `pattern` rule's regex, matched against the normalised view.
     pub pattern: Option<Pattern>,
-    pub rewrites: Vec<Template>,
-    pub instead: Vec<RuleText>,
+    pub rewrites: List<Template>,
+    pub instead: Texts,
     pub clause: bool,
-    pub exceptions: Vec<RuleText>,
+    pub exceptions: Texts,
     /// `exceptions`, folded like `normalized_phrases`.
-    pub normalized_exceptions: Vec<RuleText>,
+    pub normalized_exceptions: Texts,
     pub fix: FixSafety,
     pub examples: Examples,
 }
 
 impl Rule {
+    /// The value of every field a generated rule does not spell out. The fields every rule has
+    /// (id, texts, kind, severity, fix) are always written by the generator; the defaults of
+    /// the others are what a pack file means by leaving them out.
+    pub const DEFAULT: Rule = Rule {
+        id: Cow::Borrowed(""),
+        pack: Cow::Borrowed(""),
+        language: Cow::Borrowed(""),
+        kind: RuleKind::Avoid,
+        category: Cow::Borrowed(""),
+        severity: Severity::Info,
+        message: Cow::Borrowed(""),
+        why: Cow::Borrowed(""),
+        source: Cow::Borrowed(""),
+        phrases: List(Cow::Borrowed(&[])),
+        normalized_phrases: List(Cow::Borrowed(&[])),
+        pattern: None,
+        rewrites: List(Cow::Borrowed(&[])),
+        instead: List(Cow::Borrowed(&[])),
+        clause: false,
+        exceptions: List(Cow::Borrowed(&[])),
+        normalized_exceptions: List(Cow::Borrowed(&[])),
+        fix: FixSafety::DisplayOnly,
+        examples: Examples {
+            bad: List(Cow::Borrowed(&[])),
+            good: List(Cow::Borrowed(&[])),
+        },
+    };
+
     /// What this rule's kind does: its keys for the automaton and how it fills a rewrite.
     pub(crate) fn behaviour(&self) -> &'static dyn kinds::KindBehaviour {
         kinds::behaviour(self.kind, self.clause)

@@ -5,6 +5,7 @@
 //! pattern carries the literal prefixes every match must start with; the matcher looks for those
 //! with Aho-Corasick and compiles (once) and runs only the patterns whose prefixes occur.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use regex_automata::meta::Regex;
@@ -13,7 +14,7 @@ use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind};
 
 use super::error::PatternError;
-use super::RuleText;
+use super::{List, RuleText, Texts};
 use crate::normalize;
 
 /// Compiled-program limits for rule regexes: generous for any real rule, small enough that a
@@ -25,14 +26,14 @@ const REGEX_DFA_SIZE_LIMIT: usize = 8 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct Pattern {
     /// As written in the pack.
-    pub source: String,
+    pub source: RuleText,
     /// Rewritten for the normalised view (non-ASCII characters folded).
-    pub normalized: String,
+    pub normalized: RuleText,
     /// Capture group names by group index; index 0 is the whole match.
-    pub captures: Vec<Option<String>>,
+    pub captures: List<Option<RuleText>>,
     /// Literals one of which every match starts with, or `None` when no useful set exists (the
     /// pattern is then run on every segment).
-    pub prefixes: Option<Vec<RuleText>>,
+    pub prefixes: Option<Texts>,
     compiled: OnceLock<Option<Regex>>,
 }
 
@@ -46,18 +47,22 @@ impl Pattern {
         Pattern::analyse(source)
     }
 
-    /// A pattern whose analysis was done ahead of time (the built-in packs); compiled on first use.
-    pub fn precomputed(
-        source: &str,
-        normalized: &str,
-        captures: Vec<Option<String>>,
-        prefixes: Option<Vec<RuleText>>,
+    /// A pattern whose analysis was done ahead of time (the built-in packs, as generated
+    /// literals); compiled on first use.
+    pub const fn precomputed(
+        source: &'static str,
+        normalized: &'static str,
+        captures: &'static [Option<RuleText>],
+        prefixes: Option<&'static [RuleText]>,
     ) -> Pattern {
         Pattern {
-            source: source.to_string(),
-            normalized: normalized.to_string(),
-            captures,
-            prefixes,
+            source: Cow::Borrowed(source),
+            normalized: Cow::Borrowed(normalized),
+            captures: List::borrowed(captures),
+            prefixes: match prefixes {
+                Some(prefixes) => Some(List::borrowed(prefixes)),
+                None => None,
+            },
             compiled: OnceLock::new(),
         }
     }
@@ -94,9 +99,9 @@ impl Pattern {
         let mut captures = vec![None; hir.properties().explicit_captures_len() + 1];
         collect_capture_names(&hir, &mut captures);
         Ok(Pattern {
-            source: source.to_string(),
-            normalized,
-            captures,
+            source: source.to_string().into(),
+            normalized: normalized.into(),
+            captures: captures.into(),
             prefixes: prefixes(&hir).map(|found| found.into_iter().map(RuleText::from).collect()),
             compiled: OnceLock::new(),
         })
@@ -154,11 +159,11 @@ fn estimated_size(hir: &Hir) -> u64 {
 /// The estimate above which a pattern is refused; about what fits in [`REGEX_SIZE_LIMIT`].
 const ESTIMATED_SIZE_LIMIT: u64 = 200_000;
 
-fn collect_capture_names(hir: &Hir, names: &mut Vec<Option<String>>) {
+fn collect_capture_names(hir: &Hir, names: &mut Vec<Option<RuleText>>) {
     match hir.kind() {
         HirKind::Capture(capture) => {
             if let Some(slot) = names.get_mut(capture.index as usize) {
-                *slot = capture.name.as_deref().map(str::to_string);
+                *slot = capture.name.as_deref().map(|name| name.to_string().into());
             }
             collect_capture_names(&capture.sub, names);
         }
@@ -235,16 +240,16 @@ mod tests {
     #[test]
     fn knows_capture_names_and_prefixes() {
         let pattern = Pattern::new("我不能给你(?P<what>.+?),除非(.+)").unwrap();
-        assert_eq!(pattern.captures, vec![None, Some("what".to_string()), None]);
+        assert_eq!(*pattern.captures, [None, Some("what".into()), None]);
         assert_eq!(pattern.group_index("what"), Some(1));
-        assert_eq!(pattern.prefixes, Some(vec![RuleText::from("我不能给")]));
+        assert_eq!(pattern.prefixes.as_deref(), Some(&["我不能给".into()][..]));
     }
 
     #[test]
     fn unbounded_starts_have_no_prefixes() {
         assert_eq!(Pattern::new(r".+?unless").unwrap().prefixes, None);
         let alternatives = Pattern::new(r"\b(?:i|we) can't").unwrap().prefixes.unwrap();
-        assert_eq!(alternatives, ["i can't", "we can't"]);
+        assert_eq!(*alternatives, ["i can't", "we can't"]);
         let cjk = Pattern::new("(?:我们|我|咱们)(?:这边)?(?:不能|无法)")
             .unwrap()
             .prefixes
@@ -291,8 +296,12 @@ mod tests {
 
     #[test]
     fn precomputed_patterns_compile_on_first_use() {
-        let pattern =
-            Pattern::precomputed("ab(c)", "ab(c)", vec![None, None], Some(vec!["ab".into()]));
+        let pattern = Pattern::precomputed(
+            "ab(c)",
+            "ab(c)",
+            &[None, None],
+            Some(&[Cow::Borrowed("ab")]),
+        );
         assert!(pattern.regex().unwrap().is_match("xabc"));
         assert_eq!(pattern.regex().unwrap().captures_len(), 2);
     }

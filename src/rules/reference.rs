@@ -107,7 +107,7 @@ fn rule_section(out: &mut String, rule: &Rule) {
     }
     let _ = writeln!(out, "**Why.** {}\n", rule.why);
     if !rule.rewrites.is_empty() {
-        let rewrites: Vec<String> = rule.rewrites.iter().map(|t| t.source.clone()).collect();
+        let rewrites: Vec<&str> = rule.rewrites.iter().map(|t| &*t.source).collect();
         let _ = writeln!(out, "**Rewrite.** {}\n", code_list(&rewrites));
     }
     if !rule.instead.is_empty() {
