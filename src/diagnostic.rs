@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::matcher::RuleMatch;
 use crate::normalize::script::{self, ChineseScript, ScriptEvidence};
 use crate::placeholder::Spans;
+use crate::rules::kinds::Fill;
 use crate::rules::template::{is_sentence_punctuation, Template, TemplatePart};
 use crate::rules::{FixSafety, Rule, Severity};
 use crate::source::{ceil_char_boundary, floor_char_boundary, Segment};
@@ -137,17 +138,17 @@ impl<'a> DiagnosticBuilder<'a> {
         let Some(template) = rule.rewrites.first() else {
             return false;
         };
-        let mut copied: Vec<&Range<usize>> = Vec::new();
+        let mut copied: Vec<Range<usize>> = Vec::new();
         for part in &template.parts {
-            let range = match part {
-                TemplatePart::Rest => found.rest.as_ref(),
-                TemplatePart::Group(number) => found.captures.get(*number).and_then(Option::as_ref),
-                TemplatePart::Named(name) => capture_index(rule, name)
-                    .and_then(|index| found.captures.get(index))
-                    .and_then(Option::as_ref),
-                TemplatePart::Literal(_) => None,
-            };
-            copied.extend(range);
+            if let TemplatePart::Literal(_) = part {
+                continue;
+            }
+            match rule.behaviour().fill(rule, part, found) {
+                Fill::Copy(range) => copied.push(range),
+                Fill::Nothing => {}
+                // What `${rest}` would copy, even when the rewrite cannot use it.
+                Fill::Unusable => copied.extend(found.rest.clone()),
+            }
         }
         touched.iter().all(|placeholder| {
             copied
@@ -183,12 +184,6 @@ fn window(text: &str, span: &Range<usize>, reach: usize) -> (usize, usize) {
     (start.min(span.start), end.max(span.end))
 }
 
-fn capture_index(rule: &Rule, name: &str) -> Option<usize> {
-    rule.pattern
-        .as_ref()
-        .and_then(|pattern| pattern.group_index(name))
-}
-
 /// The rendered rewrite, and the segment offset its first character was copied from when it
 /// opens with copied text rather than a literal.
 fn render(
@@ -207,24 +202,14 @@ fn render(
         out.push_str(&text[range.clone()]);
     };
     for part in &template.parts {
-        match part {
-            TemplatePart::Literal(literal) => out.push_str(&render_literal(literal)),
-            TemplatePart::Group(number) => {
-                if let Some(Some(range)) = found.captures.get(*number) {
-                    copy(&mut out, range);
-                }
-            }
-            TemplatePart::Named(name) => {
-                let index = capture_index(rule, name);
-                if let Some(Some(range)) = index.and_then(|index| found.captures.get(index)) {
-                    copy(&mut out, range);
-                }
-            }
-            TemplatePart::Rest => {
-                // A clause template without a clause to carry would produce a broken sentence.
-                let rest = found.rest.as_ref().filter(|rest| !rest.is_empty())?;
-                copy(&mut out, rest);
-            }
+        if let TemplatePart::Literal(literal) = part {
+            out.push_str(&render_literal(literal));
+            continue;
+        }
+        match rule.behaviour().fill(rule, part, found) {
+            Fill::Copy(range) => copy(&mut out, &range),
+            Fill::Nothing => {}
+            Fill::Unusable => return None,
         }
     }
     Some((out, copied_from))

@@ -156,7 +156,7 @@ impl Messages {
             &error.origin,
             &error.text,
             error.span.clone(),
-            &error.message,
+            &error.message(),
         )
     }
 

@@ -100,50 +100,7 @@ pub fn explain(sources: &RuleSources, id: &str) -> i32 {
     }
 }
 
-/// The same sections ruff gives a rule: what it does, why, examples, fix safety, source.
+/// What `explain` prints: the same sections as the rule's page in `docs/rules/`.
 pub fn explanation(rule: &Rule) -> String {
-    let mut text = String::new();
-    let _ = writeln!(text, "{} ({}, {})", rule.id, rule.severity, rule.category);
-    let _ = writeln!(text, "\nWhat it flags\n  {}", rule.message);
-    if !rule.phrases.is_empty() {
-        let _ = writeln!(text, "  Phrases: {}", rule.phrases.join(" · "));
-    }
-    if let Some(pattern) = &rule.pattern {
-        let _ = writeln!(text, "  Pattern: {}", pattern.source);
-    }
-    if !rule.exceptions.is_empty() {
-        let _ = writeln!(text, "  Not when part of: {}", rule.exceptions.join(" · "));
-    }
-    let _ = writeln!(text, "\nWhy\n  {}", rule.why);
-    if !rule.rewrites.is_empty() {
-        let _ = writeln!(text, "\nRewrite");
-        for template in &rule.rewrites {
-            let _ = writeln!(text, "  {template}");
-        }
-    }
-    if !rule.instead.is_empty() {
-        let _ = writeln!(text, "\nSay instead");
-        for alternative in &rule.instead {
-            let _ = writeln!(text, "  {alternative}");
-        }
-    }
-    let _ = writeln!(text, "\nExamples");
-    for bad in &rule.examples.bad {
-        let _ = writeln!(text, "  ✗ {bad}");
-    }
-    for good in &rule.examples.good {
-        let _ = writeln!(text, "  ✓ {good}");
-    }
-    let fix = match rule.fix {
-        replylint::FixSafety::Safe => "safe: `--fix` applies the first rewrite",
-        replylint::FixSafety::Unsafe => {
-            "unsafe: applied only with `--unsafe-fixes`, since it changes meaning or register"
-        }
-        replylint::FixSafety::DisplayOnly => {
-            "display-only: a suggestion for a human to finish; never applied"
-        }
-    };
-    let _ = writeln!(text, "\nFix safety\n  {fix}");
-    let _ = writeln!(text, "\nSource\n  {}", rule.source);
-    text
+    replylint::rules::reference::explanation(rule)
 }

@@ -23,14 +23,7 @@ use crate::rules::RuleText;
 /// Text volume after which building the automaton pays for itself.
 const AUTOMATON_THRESHOLD: usize = 256 * 1024;
 
-/// What a literal is to a rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) enum Role {
-    /// One of a `swap` or `avoid` rule's phrases.
-    Phrase,
-    /// A prefix of a `pattern` rule's matches.
-    Prefix,
-}
+pub(super) use crate::rules::kinds::KeyRole as Role;
 
 /// One distinct literal: the rules it is a phrase of and the pattern rules it is a prefix of (as
 /// ranges of the searcher's `rule_list`), and where it may sit among its neighbours.

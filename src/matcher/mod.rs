@@ -20,7 +20,8 @@ use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input};
 
 use crate::normalize::{self, NormalizedText};
-use crate::rules::{Rule, RuleKind, RuleText};
+use crate::rules::kinds::Scan;
+use crate::rules::{Rule, RuleText};
 use clause::{Clause, Clauses};
 use exceptions::{ExceptionHits, ExceptionSet};
 use literals::{leftmost_longest_order, LiteralSearcher, Occurrence, Role};
@@ -58,20 +59,13 @@ impl Matcher {
         let mut unfiltered_patterns = Vec::new();
         let mut rewrite_literals = Vec::with_capacity(rules.len());
 
+        let mut keys = Vec::new();
         for (rule_index, rule) in rules.iter().enumerate() {
-            literals.extend(
-                rule.normalized_phrases
-                    .iter()
-                    .map(|key| (key, Role::Phrase, rule_index)),
-            );
-            if let (RuleKind::Pattern, Some(pattern)) = (rule.kind, &rule.pattern) {
-                match &pattern.prefixes {
-                    Some(prefixes) => {
-                        literals.extend(prefixes.iter().map(|key| (key, Role::Prefix, rule_index)))
-                    }
-                    None => unfiltered_patterns.push(rule_index),
-                }
+            keys.clear();
+            if rule.behaviour().keys(rule, &mut keys) == Scan::Everywhere {
+                unfiltered_patterns.push(rule_index);
             }
+            literals.extend(keys.drain(..).map(|(key, role)| (key, role, rule_index)));
             rewrite_literals.push(
                 rule.rewrites
                     .iter()
@@ -84,7 +78,7 @@ impl Matcher {
         let literals = LiteralSearcher::new(literals).map(Arc::new);
         let per_rule: Vec<&[RuleText]> = rules
             .iter()
-            .map(|rule| rule.normalized_exceptions.as_slice())
+            .map(|rule| &*rule.normalized_exceptions)
             .collect();
         let exceptions = Arc::new(ExceptionSet::new(&per_rule));
 

@@ -63,7 +63,7 @@ pub fn render_rule_error(out: &mut dyn WriteColor, error: &RuleError) -> std::io
         &error.origin,
         &error.text,
         error.span.clone(),
-        &error.message,
+        &error.message(),
     )
 }
 

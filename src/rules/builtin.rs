@@ -10,9 +10,7 @@ use std::sync::Arc;
 
 use super::builtin_data::BUILTIN_PACKS;
 use super::load::PackSpans;
-use super::pattern::Pattern;
-use super::template::Template;
-use super::{Examples, FixSafety, PackOrigin, Rule, RuleKind, RulePack, RuleText, Severity};
+use super::{PackOrigin, Rule, RulePack};
 
 /// A validated pack, as generated code.
 pub struct PackData {
@@ -21,40 +19,12 @@ pub struct PackData {
     pub name: &'static str,
     pub language: &'static str,
     pub description: &'static str,
-    pub rules: &'static [RuleData],
+    /// The rules, without their `pack` and `language`, which [`packs`] fills in.
+    pub rules: &'static [Rule],
 }
 
-/// A validated rule, as generated code; mirrors [`Rule`].
-pub struct RuleData {
-    pub id: &'static str,
-    pub kind: RuleKind,
-    pub category: &'static str,
-    pub severity: Severity,
-    pub message: &'static str,
-    pub why: &'static str,
-    pub source: &'static str,
-    pub phrases: &'static [&'static str],
-    pub normalized_phrases: &'static [&'static str],
-    pub pattern: Option<PatternData>,
-    pub rewrites: &'static [&'static str],
-    pub instead: &'static [&'static str],
-    pub clause: bool,
-    pub exceptions: &'static [&'static str],
-    pub normalized_exceptions: &'static [&'static str],
-    pub fix: FixSafety,
-    pub bad: &'static [&'static str],
-    pub good: &'static [&'static str],
-}
-
-/// A pattern's load-time analysis, as generated code; mirrors [`Pattern`].
-pub struct PatternData {
-    pub source: &'static str,
-    pub normalized: &'static str,
-    pub captures: &'static [Option<&'static str>],
-    pub prefixes: Option<&'static [&'static str]>,
-}
-
-/// The built-in packs as rule packs.
+/// The built-in packs as rule packs. Every text stays borrowed from the binary, so this costs
+/// one allocation per rule.
 pub(super) fn packs() -> impl Iterator<Item = RulePack> {
     BUILTIN_PACKS.iter().map(|pack| RulePack {
         name: pack.name.to_string(),
@@ -64,7 +34,13 @@ pub(super) fn packs() -> impl Iterator<Item = RulePack> {
         rules: pack
             .rules
             .iter()
-            .map(|rule| Arc::new(rule.to_rule(pack)))
+            .map(|rule| {
+                Arc::new(Rule {
+                    pack: Cow::Borrowed(pack.name),
+                    language: Cow::Borrowed(pack.language),
+                    ..rule.clone()
+                })
+            })
             .collect(),
         spans: PackSpans {
             text: Arc::from(""),
@@ -72,54 +48,4 @@ pub(super) fn packs() -> impl Iterator<Item = RulePack> {
             rule_ids: vec![0..0; pack.rules.len()],
         },
     })
-}
-
-fn texts(items: &'static [&'static str]) -> Vec<RuleText> {
-    items.iter().map(|&item| Cow::Borrowed(item)).collect()
-}
-
-impl RuleData {
-    fn to_rule(&'static self, pack: &'static PackData) -> Rule {
-        Rule {
-            id: Cow::Borrowed(self.id),
-            pack: Cow::Borrowed(pack.name),
-            language: Cow::Borrowed(pack.language),
-            kind: self.kind,
-            category: Cow::Borrowed(self.category),
-            severity: self.severity,
-            message: Cow::Borrowed(self.message),
-            why: Cow::Borrowed(self.why),
-            source: Cow::Borrowed(self.source),
-            phrases: texts(self.phrases),
-            normalized_phrases: texts(self.normalized_phrases),
-            pattern: self.pattern.as_ref().map(|pattern| {
-                Pattern::precomputed(
-                    pattern.source,
-                    pattern.normalized,
-                    pattern
-                        .captures
-                        .iter()
-                        .map(|name| name.map(str::to_string))
-                        .collect(),
-                    pattern.prefixes.map(texts),
-                )
-            }),
-            rewrites: self
-                .rewrites
-                .iter()
-                // Validated when generated; a template that no longer parses is a generator bug
-                // that the codegen test catches, so an empty rewrite list is a safe fallback.
-                .filter_map(|rewrite| Template::parse(rewrite).ok())
-                .collect(),
-            instead: texts(self.instead),
-            clause: self.clause,
-            exceptions: texts(self.exceptions),
-            normalized_exceptions: texts(self.normalized_exceptions),
-            fix: self.fix,
-            examples: Examples {
-                bad: texts(self.bad),
-                good: texts(self.good),
-            },
-        }
-    }
 }

@@ -7,10 +7,12 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
+use super::error::{RewriteError, RuleProblem};
+use super::kinds::{self, KindBehaviour, Need};
 use super::pattern::Pattern;
 use super::template::{Template, TemplatePart};
 use super::{
-    Examples, FixSafety, PackOrigin, Rule, RuleError, RuleKind, RulePack, RuleText, Severity,
+    Examples, FixSafety, PackOrigin, Rule, RuleError, RuleKind, RulePack, Severity, Texts,
 };
 use crate::normalize;
 use crate::yaml::{self, Spanned};
@@ -69,7 +71,7 @@ struct Reporter<'a> {
 }
 
 impl Reporter<'_> {
-    fn error(&mut self, span: Range<usize>, message: impl Into<String>) -> RuleError {
+    fn error(&mut self, span: Range<usize>, problem: impl Into<RuleProblem>) -> RuleError {
         let text = self
             .shared_text
             .get_or_insert_with(|| Arc::from(self.text))
@@ -79,7 +81,7 @@ impl Reporter<'_> {
             origin: self.origin.clone(),
             span: span.start.min(end)..end,
             text,
-            message: message.into(),
+            problem: problem.into(),
         }
     }
 }
@@ -94,13 +96,13 @@ pub fn load_pack(text: &str, origin: PackOrigin) -> Result<RulePack, RuleError> 
     let file: PackFile = yaml::from_str(text).map_err(|error| {
         let offset = error.offset.unwrap_or(0).min(text.len());
         let end = next_char_end(text, offset);
-        reporter.error(offset..end, error.message)
+        reporter.error(offset..end, RuleProblem::Yaml(error.message))
     })?;
 
     check_name(&mut reporter, &file.pack, "pack name")?;
     let language = file.language.value.trim().to_string();
     if language.is_empty() {
-        return Err(reporter.error(file.language.span, "`language` must not be empty"));
+        return Err(reporter.error(file.language.span, RuleProblem::EmptyLanguage));
     }
 
     let mut seen_ids = HashSet::new();
@@ -108,17 +110,15 @@ pub fn load_pack(text: &str, origin: PackOrigin) -> Result<RulePack, RuleError> 
     let mut id_spans = Vec::with_capacity(file.rules.value.len());
     for raw in file.rules.value {
         if !seen_ids.insert(raw.id.value.clone()) {
-            return Err(reporter.error(
-                raw.id.span,
-                format!("duplicate rule id `{}` in this pack", raw.id.value),
-            ));
+            let problem = RuleProblem::DuplicateIdInPack(raw.id.value.clone());
+            return Err(reporter.error(raw.id.span, problem));
         }
         id_spans.push(raw.id.span.clone());
         let rule = build_rule(&mut reporter, raw, &file.pack.value, &language)?;
         rules.push(Arc::new(rule));
     }
     if rules.is_empty() {
-        return Err(reporter.error(file.rules.span, "a pack needs at least one rule"));
+        return Err(reporter.error(file.rules.span, RuleProblem::NoRules));
     }
 
     Ok(RulePack {
@@ -144,18 +144,19 @@ pub struct PackSpans {
     pub(crate) rule_ids: Vec<Range<usize>>,
 }
 
-pub(super) fn duplicate_error(
-    pack: &RulePack,
-    what: &str,
-    value: &str,
-    message: &str,
-) -> RuleError {
-    let span = match what {
-        "pack" => pack.spans.name.clone(),
-        _ => pack
+/// What of a pack clashes with a pack loaded before it.
+pub(super) enum Clash<'a> {
+    PackName,
+    RuleId(&'a str),
+}
+
+pub(super) fn duplicate_error(pack: &RulePack, clash: Clash, problem: RuleProblem) -> RuleError {
+    let span = match clash {
+        Clash::PackName => pack.spans.name.clone(),
+        Clash::RuleId(id) => pack
             .rules
             .iter()
-            .position(|rule| rule.id == value)
+            .position(|rule| rule.id == id)
             .and_then(|index| pack.spans.rule_ids.get(index).cloned())
             .unwrap_or(0..0),
     };
@@ -163,10 +164,12 @@ pub(super) fn duplicate_error(
         origin: pack.origin.to_string(),
         text: pack.spans.text.clone(),
         span,
-        message: message.to_string(),
+        problem,
     }
 }
 
+/// The checks every rule gets, whatever its kind; what differs between kinds is asked of the
+/// kind's module ([`kinds::KindBehaviour`]).
 fn build_rule(
     reporter: &mut Reporter,
     raw: RuleFile,
@@ -181,7 +184,7 @@ fn build_rule(
         ("source", &raw.source),
     ] {
         if value.value.trim().is_empty() {
-            return Err(reporter.error(value.span.clone(), format!("`{field}` must not be empty")));
+            return Err(reporter.error(value.span.clone(), RuleProblem::EmptyField(field)));
         }
     }
 
@@ -191,87 +194,90 @@ fn build_rule(
         if clause_field.value && kind != RuleKind::Swap {
             return Err(reporter.error(
                 clause_field.span.clone(),
-                "`clause: true` only applies to `swap` rules",
+                RuleProblem::FieldNotForKind("`clause: true` only applies to `swap` rules"),
             ));
         }
     }
+    let behaviour = kinds::behaviour(kind, clause);
+    let missing = |field| RuleProblem::MissingField {
+        kind: kind.as_str(),
+        field,
+    };
 
-    let phrases = match (&raw.phrases, kind) {
-        (Some(phrases), RuleKind::Swap | RuleKind::Avoid) => {
+    let phrases = match (&raw.phrases, behaviour.phrases()) {
+        (Some(phrases), Need::Refused(instead)) => {
+            return Err(reporter.error(phrases.span.clone(), RuleProblem::FieldNotForKind(instead)))
+        }
+        (Some(phrases), _) => {
             if phrases.value.is_empty() {
-                return Err(reporter.error(phrases.span.clone(), "`phrases` must not be empty"));
+                return Err(
+                    reporter.error(phrases.span.clone(), RuleProblem::EmptyField("phrases"))
+                );
             }
             checked_phrases(reporter, &phrases.value, "phrase")?
         }
-        (None, RuleKind::Swap | RuleKind::Avoid) => {
-            return Err(reporter.error(
-                raw.kind.span.clone(),
-                format!("a `{}` rule needs `phrases`", kind.as_str()),
-            ))
+        (None, Need::Required) => {
+            return Err(reporter.error(raw.kind.span.clone(), missing("phrases")))
         }
-        (Some(phrases), RuleKind::Pattern) => {
-            return Err(reporter.error(
-                phrases.span.clone(),
-                "a `pattern` rule takes `pattern`, not `phrases`",
-            ))
-        }
-        (None, RuleKind::Pattern) => Vec::new(),
+        (None, _) => Vec::new(),
     };
 
-    let pattern = match (&raw.pattern, kind) {
-        (Some(pattern), RuleKind::Pattern) => Some(compile_pattern(reporter, pattern)?),
-        (None, RuleKind::Pattern) => {
-            return Err(reporter.error(raw.kind.span.clone(), "a `pattern` rule needs `pattern`"))
+    let pattern = match (&raw.pattern, behaviour.pattern()) {
+        (Some(pattern), Need::Refused(instead)) => {
+            return Err(reporter.error(pattern.span.clone(), RuleProblem::FieldNotForKind(instead)))
         }
-        (Some(pattern), _) => {
-            return Err(reporter.error(
-                pattern.span.clone(),
-                "`pattern` only applies to `pattern` rules; use `phrases` for literal text",
-            ))
+        (Some(pattern), _) => Some(
+            Pattern::new(&pattern.value)
+                .map_err(|problem| reporter.error(pattern.span.clone(), problem))?,
+        ),
+        (None, Need::Required) => {
+            return Err(reporter.error(raw.kind.span.clone(), missing("pattern")))
         }
         (None, _) => None,
     };
 
-    let rewrites = match (&raw.rewrite, kind) {
-        (Some(rewrite), RuleKind::Avoid) => return Err(reporter.error(
-            rewrite.span.clone(),
-            "an `avoid` rule has no rewrite; use `instead` for suggestions, or make it a `swap`",
-        )),
+    let mut rewrite_spans = Vec::new();
+    let rewrites = match (&raw.rewrite, behaviour.rewrite()) {
+        (Some(rewrite), Need::Refused(instead)) => {
+            return Err(reporter.error(rewrite.span.clone(), RuleProblem::FieldNotForKind(instead)))
+        }
         (Some(rewrite), _) => {
             if rewrite.value.is_empty() {
-                return Err(reporter.error(rewrite.span.clone(), "`rewrite` must not be empty"));
+                return Err(
+                    reporter.error(rewrite.span.clone(), RuleProblem::EmptyField("rewrite"))
+                );
             }
             let mut templates = Vec::new();
             for item in &rewrite.value {
-                templates.push(checked_template(reporter, item, clause, pattern.as_ref())?);
+                templates.push(checked_template(
+                    reporter,
+                    item,
+                    behaviour,
+                    pattern.as_ref(),
+                )?);
+                rewrite_spans.push(item.span.clone());
             }
             templates
         }
-        (None, RuleKind::Avoid) => Vec::new(),
-        (None, _) => {
-            return Err(reporter.error(
-                raw.kind.span.clone(),
-                format!("a `{}` rule needs `rewrite`", kind.as_str()),
-            ))
+        (None, Need::Required) => {
+            return Err(reporter.error(raw.kind.span.clone(), missing("rewrite")))
         }
+        (None, _) => Vec::new(),
     };
 
-    let fix = match (&raw.fix, kind) {
-        (Some(fix), RuleKind::Avoid) if fix.value != FixSafety::DisplayOnly => {
-            return Err(reporter.error(
-                fix.span.clone(),
-                "an `avoid` rule has nothing to apply; drop `fix` or use `display-only`",
-            ))
-        }
-        (Some(fix), _) => fix.value,
-        (None, RuleKind::Avoid) => FixSafety::DisplayOnly,
-        (None, _) => {
-            return Err(reporter.error(
-                raw.kind.span.clone(),
-                "say how safe the rewrite is: `fix: safe`, `unsafe` or `display-only`",
-            ))
-        }
+    let fix = match &raw.fix {
+        Some(fix) => behaviour
+            .fix(Some(fix.value))
+            .map_err(|problem| reporter.error(fix.span.clone(), problem))?,
+        None => behaviour
+            .fix(None)
+            .map_err(|problem| reporter.error(raw.kind.span.clone(), problem))?,
     };
+    for (template, span) in rewrites.iter().zip(&rewrite_spans) {
+        behaviour
+            .check_rewrite(template, fix)
+            .map_err(|problem| reporter.error(span.clone(), problem))?;
+    }
 
     let exceptions = match &raw.exceptions {
         Some(exceptions) => checked_phrases(reporter, exceptions, "exception")?,
@@ -279,14 +285,10 @@ fn build_rule(
     };
 
     if raw.examples.value.bad.is_empty() || raw.examples.value.good.is_empty() {
-        return Err(reporter.error(
-            raw.examples.span.clone(),
-            "`examples` needs at least one `bad` and one `good` text",
-        ));
+        return Err(reporter.error(raw.examples.span.clone(), RuleProblem::MissingExamples));
     }
 
-    let owned =
-        |items: Vec<String>| -> Vec<RuleText> { items.into_iter().map(Cow::Owned).collect() };
+    let owned = |items: Vec<String>| -> Texts { items.into_iter().map(Cow::Owned).collect() };
     Ok(Rule {
         id: raw.id.value.into(),
         pack: pack.to_string().into(),
@@ -305,7 +307,7 @@ fn build_rule(
         ),
         phrases: owned(phrases),
         pattern,
-        rewrites,
+        rewrites: rewrites.into(),
         instead: owned(raw.instead.unwrap_or_default()),
         clause,
         normalized_exceptions: owned(
@@ -330,13 +332,7 @@ fn check_id(reporter: &mut Reporter, id: &Spanned<String>) -> Result<(), RuleErr
     if id.value.split('.').count() >= 2 && id.value.split('.').all(segment_ok) {
         Ok(())
     } else {
-        Err(reporter.error(
-            id.span.clone(),
-            format!(
-                "rule id `{}` must be lowercase and dotted, like `zh.command.you-must`",
-                id.value
-            ),
-        ))
+        Err(reporter.error(id.span.clone(), RuleProblem::BadId(id.value.clone())))
     }
 }
 
@@ -347,7 +343,7 @@ fn is_id_char(c: char) -> bool {
 fn check_name(
     reporter: &mut Reporter,
     name: &Spanned<String>,
-    what: &str,
+    what: &'static str,
 ) -> Result<(), RuleError> {
     let valid = !name.value.is_empty()
         && name
@@ -359,10 +355,10 @@ fn check_name(
     } else {
         Err(reporter.error(
             name.span.clone(),
-            format!(
-                "{what} `{}` must be lowercase letters, digits and `-`",
-                name.value
-            ),
+            RuleProblem::BadName {
+                what,
+                name: name.value.clone(),
+            },
         ))
     }
 }
@@ -370,69 +366,36 @@ fn check_name(
 fn checked_phrases(
     reporter: &mut Reporter,
     phrases: &[Spanned<String>],
-    what: &str,
+    what: &'static str,
 ) -> Result<Vec<String>, RuleError> {
     let mut checked = Vec::with_capacity(phrases.len());
     for phrase in phrases {
         if normalize::normalize(phrase.value.trim()).is_empty() {
-            return Err(reporter.error(
-                phrase.span.clone(),
-                format!("empty {what}: it would match everywhere"),
-            ));
+            return Err(reporter.error(phrase.span.clone(), RuleProblem::EmptyPhrase(what)));
         }
         checked.push(phrase.value.trim().to_string());
     }
     Ok(checked)
 }
 
-fn compile_pattern(
-    reporter: &mut Reporter,
-    pattern: &Spanned<String>,
-) -> Result<Pattern, RuleError> {
-    Pattern::new(&pattern.value).map_err(|detail| {
-        let message = if detail.starts_with("empty pattern") || detail.contains("empty string") {
-            detail
-        } else {
-            format!("invalid pattern: {detail}")
-        };
-        reporter.error(pattern.span.clone(), message)
-    })
-}
-
 fn checked_template(
     reporter: &mut Reporter,
     item: &Spanned<String>,
-    clause: bool,
+    behaviour: &dyn KindBehaviour,
     pattern: Option<&Pattern>,
 ) -> Result<Template, RuleError> {
-    let template = Template::parse(&item.value).map_err(|error| {
-        reporter.error(
-            item.span.clone(),
-            format!("invalid rewrite: {}", error.message),
-        )
-    })?;
+    let template = Template::parse(&item.value)
+        .map_err(|error| reporter.error(item.span.clone(), RewriteError::Syntax(error)))?;
     if template.parts.is_empty() {
-        return Err(reporter.error(item.span.clone(), "empty rewrite"));
+        return Err(reporter.error(item.span.clone(), RuleProblem::EmptyRewrite));
     }
     for part in &template.parts {
-        let problem = match (part, pattern) {
-            (TemplatePart::Rest, _) if !clause => {
-                Some("`${rest}` needs `clause: true`".to_string())
-            }
-            (TemplatePart::Group(number), Some(pattern)) if *number >= pattern.captures.len() => {
-                Some(format!("the pattern has no capture group {number}"))
-            }
-            (TemplatePart::Named(name), Some(pattern)) if pattern.group_index(name).is_none() => {
-                Some(format!("the pattern has no capture group named `{name}`"))
-            }
-            (TemplatePart::Group(_) | TemplatePart::Named(_), None) => {
-                Some("capture groups only exist in `pattern` rules".to_string())
-            }
-            _ => None,
-        };
-        if let Some(problem) = problem {
-            return Err(reporter.error(item.span.clone(), format!("invalid rewrite: {problem}")));
+        if let TemplatePart::Literal(_) = part {
+            continue;
         }
+        behaviour
+            .check_hole(part, pattern)
+            .map_err(|problem| reporter.error(item.span.clone(), problem))?;
     }
     Ok(template)
 }
@@ -442,4 +405,111 @@ fn next_char_end(text: &str, offset: usize) -> usize {
         .chars()
         .next()
         .map_or(offset, |c| offset + c.len_utf8())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::error::PatternError;
+
+    const PACK: &str = "\
+pack: t
+language: en
+rules:
+  - id: t.x.one
+    kind: swap
+    category: x
+    severity: warning
+    message: m
+    why: w
+    source: s
+    phrases: [you must]
+    clause: true
+    rewrite: [\"please ${rest}\"]
+    fix: unsafe
+    examples: {bad: [you must wait], good: [please wait]}
+";
+
+    fn load(text: &str) -> Result<RulePack, RuleError> {
+        load_pack(text, PackOrigin::File("t.yaml".into()))
+    }
+
+    #[test]
+    fn a_valid_clause_rule_loads() {
+        let pack = load(PACK).unwrap();
+        assert!(pack.rules[0].clause);
+    }
+
+    /// Issue 10: a clause rule's fix replaces the whole clause, so an applicable rewrite that
+    /// does not carry `${rest}` would delete the writer's text.
+    #[test]
+    fn a_clause_fix_that_drops_the_rest_is_refused_where_it_is_written() {
+        let pack = PACK.replace("[\"please ${rest}\"]", "[\"please ${rest}\", please wait.]");
+        let error = load(&pack).unwrap_err();
+        assert_eq!(
+            error.problem,
+            RuleProblem::Rewrite(RewriteError::DropsRestOfClause)
+        );
+        assert!(
+            error
+                .to_string()
+                .starts_with("t.yaml:13:33: invalid rewrite: a clause rule's fix"),
+            "{error}"
+        );
+        // A suggestion that is never applied deletes nothing.
+        let display_only = pack.replace("fix: unsafe", "fix: display-only");
+        assert!(load(&display_only).is_ok());
+    }
+
+    #[test]
+    fn a_pattern_beyond_the_engine_limits_is_a_load_error() {
+        let pack = PACK
+            .replace("kind: swap", "kind: pattern")
+            .replace("phrases: [you must]", "pattern: 'a{100000}'")
+            .replace("    clause: true\n", "")
+            .replace("[\"please ${rest}\"]", "[b]");
+        let error = load(&pack).unwrap_err();
+        assert!(matches!(
+            error.problem,
+            RuleProblem::Pattern(PatternError::BeyondEngineLimits { .. })
+        ));
+        assert!(
+            error
+                .to_string()
+                .starts_with("t.yaml:11:14: invalid pattern: it can never match"),
+            "{error}"
+        );
+    }
+
+    /// The wording of each problem is its `Display`; the loader never builds messages itself.
+    #[test]
+    fn kind_specific_fields_are_refused_with_a_hint() {
+        let cases = [
+            (
+                PACK.replace("kind: swap", "kind: avoid"),
+                "t.yaml:12:13: `clause: true` only applies to `swap` rules",
+            ),
+            (
+                PACK.replace("    clause: true\n", "")
+                    .replace("kind: swap", "kind: avoid"),
+                "t.yaml:12:14: an `avoid` rule has no rewrite; use `instead` for suggestions, or \
+                 make it a `swap`",
+            ),
+            (
+                PACK.replace("    rewrite: [\"please ${rest}\"]\n", ""),
+                "t.yaml:5:11: a `swap` rule needs `rewrite`",
+            ),
+            (
+                PACK.replace("    fix: unsafe\n", ""),
+                "t.yaml:5:11: say how safe the rewrite is: `fix: safe`, `unsafe` or `display-only`",
+            ),
+            (
+                PACK.replace("[\"please ${rest}\"]", "[\"please $3\"]"),
+                "t.yaml:13:15: invalid rewrite: capture groups only exist in `pattern` rules",
+            ),
+        ];
+        for (pack, expected) in cases {
+            assert_eq!(load(&pack).unwrap_err().to_string(), expected);
+        }
+    }
 }

@@ -5,6 +5,9 @@
 
 pub mod builtin;
 mod builtin_data;
+pub mod error;
+pub(crate) mod kinds;
+mod list;
 mod load;
 pub mod pattern;
 pub mod reference;
@@ -20,6 +23,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Deserialize;
 
+pub use error::{PatternError, RewriteError, RuleProblem};
+pub use list::List;
 pub use load::load_pack;
 use pattern::Pattern;
 use template::Template;
@@ -115,14 +120,21 @@ impl RuleKind {
 /// Text of a rule: borrowed from the binary for built-in rules, owned for rules loaded from files.
 pub type RuleText = Cow<'static, str>;
 
+/// A list of texts: borrowed from the binary for built-in rules, owned for loaded ones.
+pub type Texts = List<RuleText>;
+
 /// Texts a rule must fire on (`bad`) and must stay quiet on (`good`).
 #[derive(Debug, Clone, Default)]
 pub struct Examples {
-    pub bad: Vec<RuleText>,
-    pub good: Vec<RuleText>,
+    pub bad: Texts,
+    pub good: Texts,
 }
 
 /// A validated rule.
+///
+/// The built-in packs are this type written out as Rust literals (`builtin_data.rs`), each
+/// ending in `..Rule::DEFAULT`; so a new field needs only a value in [`Rule::DEFAULT`] for the
+/// generated file to keep compiling until it is regenerated.
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub id: RuleText,
@@ -134,22 +146,55 @@ pub struct Rule {
     pub message: RuleText,
     pub why: RuleText,
     pub source: RuleText,
-    pub phrases: Vec<RuleText>,
+    pub phrases: Texts,
     /// `phrases` as the matcher sees them, folded by [`crate::normalize::normalize`].
-    pub normalized_phrases: Vec<RuleText>,
+    pub normalized_phrases: Texts,
     /// A `pattern` rule's regex, matched against the normalised view.
     pub pattern: Option<Pattern>,
-    pub rewrites: Vec<Template>,
-    pub instead: Vec<RuleText>,
+    pub rewrites: List<Template>,
+    pub instead: Texts,
     pub clause: bool,
-    pub exceptions: Vec<RuleText>,
+    pub exceptions: Texts,
     /// `exceptions`, folded like `normalized_phrases`.
-    pub normalized_exceptions: Vec<RuleText>,
+    pub normalized_exceptions: Texts,
     pub fix: FixSafety,
     pub examples: Examples,
 }
 
 impl Rule {
+    /// The value of every field a generated rule does not spell out. The fields every rule has
+    /// (id, texts, kind, severity, fix) are always written by the generator; the defaults of
+    /// the others are what a pack file means by leaving them out.
+    pub const DEFAULT: Rule = Rule {
+        id: Cow::Borrowed(""),
+        pack: Cow::Borrowed(""),
+        language: Cow::Borrowed(""),
+        kind: RuleKind::Avoid,
+        category: Cow::Borrowed(""),
+        severity: Severity::Info,
+        message: Cow::Borrowed(""),
+        why: Cow::Borrowed(""),
+        source: Cow::Borrowed(""),
+        phrases: List(Cow::Borrowed(&[])),
+        normalized_phrases: List(Cow::Borrowed(&[])),
+        pattern: None,
+        rewrites: List(Cow::Borrowed(&[])),
+        instead: List(Cow::Borrowed(&[])),
+        clause: false,
+        exceptions: List(Cow::Borrowed(&[])),
+        normalized_exceptions: List(Cow::Borrowed(&[])),
+        fix: FixSafety::DisplayOnly,
+        examples: Examples {
+            bad: List(Cow::Borrowed(&[])),
+            good: List(Cow::Borrowed(&[])),
+        },
+    };
+
+    /// What this rule's kind does: its keys for the automaton and how it fills a rewrite.
+    pub(crate) fn behaviour(&self) -> &'static dyn kinds::KindBehaviour {
+        kinds::behaviour(self.kind, self.clause)
+    }
+
     /// Whether rewrites should come back in the writer's Chinese script.
     pub fn adapts_chinese_script(&self) -> bool {
         self.language == "zh" || self.language.starts_with("zh-")
@@ -193,17 +238,28 @@ pub struct RuleError {
     pub text: Arc<str>,
     /// Byte range of the offending value in `text`.
     pub span: Range<usize>,
-    pub message: String,
+    pub problem: RuleProblem,
+}
+
+impl RuleError {
+    /// What is wrong, without the place.
+    pub fn message(&self) -> String {
+        self.problem.to_string()
+    }
 }
 
 impl fmt::Display for RuleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (line, column) = crate::source::line_column(&self.text, self.span.start);
-        write!(f, "{}:{line}:{column}: {}", self.origin, self.message)
+        write!(f, "{}:{line}:{column}: {}", self.origin, self.problem)
     }
 }
 
-impl std::error::Error for RuleError {}
+impl std::error::Error for RuleError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.problem)
+    }
+}
 
 /// Every rule in effect for a run, from built-in and user packs, with unique ids.
 #[derive(Debug, Clone, Default)]
@@ -254,26 +310,26 @@ impl RuleSet {
             let replaces_builtin = matches!(existing.origin, PackOrigin::Builtin(_))
                 && matches!(pack.origin, PackOrigin::File(_));
             if !replaces_builtin {
-                return Err(load::duplicate_error(
-                    &pack,
-                    "pack",
-                    &pack.name,
-                    &format!(
-                        "pack name `{}` is already used by {}",
-                        pack.name, existing.origin
-                    ),
-                ));
+                let problem = RuleProblem::DuplicatePack {
+                    name: pack.name.clone(),
+                    owner: existing.origin.to_string(),
+                };
+                return Err(load::duplicate_error(&pack, load::Clash::PackName, problem));
             }
         }
         for rule in &pack.rules {
             // Ids of the pack being replaced are free to reuse; pack names are unique, so those
             // are exactly the ids registered under this pack's name.
             if let Some(existing) = self.ids.get(&*rule.id).filter(|owner| **owner != pack.name) {
-                let message = format!(
-                    "duplicate rule id `{}`: already defined in pack `{existing}`",
-                    rule.id
-                );
-                return Err(load::duplicate_error(&pack, "id", &rule.id, &message));
+                let problem = RuleProblem::DuplicateId {
+                    id: rule.id.to_string(),
+                    pack: existing.clone(),
+                };
+                return Err(load::duplicate_error(
+                    &pack,
+                    load::Clash::RuleId(&rule.id),
+                    problem,
+                ));
             }
         }
         if let Some(position) = replaced {
@@ -344,6 +400,6 @@ fn io_rule_error(path: &Path, error: &std::io::Error) -> RuleError {
         origin: path.display().to_string(),
         text: Arc::from(""),
         span: 0..0,
-        message: format!("cannot read rules: {error}"),
+        problem: RuleProblem::Io(error.to_string()),
     }
 }

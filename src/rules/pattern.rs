@@ -5,13 +5,16 @@
 //! pattern carries the literal prefixes every match must start with; the matcher looks for those
 //! with Aho-Corasick and compiles (once) and runs only the patterns whose prefixes occur.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use regex_automata::meta::Regex;
+use regex_automata::nfa::thompson::NFA;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind};
 
-use super::RuleText;
+use super::error::PatternError;
+use super::{List, RuleText, Texts};
 use crate::normalize;
 
 /// Compiled-program limits for rule regexes: generous for any real rule, small enough that a
@@ -23,14 +26,14 @@ const REGEX_DFA_SIZE_LIMIT: usize = 8 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct Pattern {
     /// As written in the pack.
-    pub source: String,
+    pub source: RuleText,
     /// Rewritten for the normalised view (non-ASCII characters folded).
-    pub normalized: String,
+    pub normalized: RuleText,
     /// Capture group names by group index; index 0 is the whole match.
-    pub captures: Vec<Option<String>>,
+    pub captures: List<Option<RuleText>>,
     /// Literals one of which every match starts with, or `None` when no useful set exists (the
     /// pattern is then run on every segment).
-    pub prefixes: Option<Vec<RuleText>>,
+    pub prefixes: Option<Texts>,
     compiled: OnceLock<Option<Regex>>,
 }
 
@@ -38,57 +41,67 @@ impl Pattern {
     /// Parses and checks a pattern from a pack file; it is compiled on first use. Everything
     /// that can go wrong is found here, at load time, where the error can name the file, line and
     /// column: syntax, upper-case literals, matching the empty string, and size (estimated from
-    /// the parsed pattern, so that a hostile `(a{1000}){1000}` is refused without compiling it).
-    pub fn new(source: &str) -> Result<Pattern, String> {
+    /// the parsed pattern, so that a hostile `(a{1000}){1000}` is refused without compiling it),
+    /// and whether the engine could compile it at all (`a{100000}` parses, but would never run).
+    pub fn new(source: &str) -> Result<Pattern, PatternError> {
         Pattern::analyse(source)
     }
 
-    /// A pattern whose analysis was done ahead of time (the built-in packs); compiled on first use.
-    pub fn precomputed(
-        source: &str,
-        normalized: &str,
-        captures: Vec<Option<String>>,
-        prefixes: Option<Vec<RuleText>>,
+    /// A pattern whose analysis was done ahead of time (the built-in packs, as generated
+    /// literals); compiled on first use.
+    pub const fn precomputed(
+        source: &'static str,
+        normalized: &'static str,
+        captures: &'static [Option<RuleText>],
+        prefixes: Option<&'static [RuleText]>,
     ) -> Pattern {
         Pattern {
-            source: source.to_string(),
-            normalized: normalized.to_string(),
-            captures,
-            prefixes,
+            source: Cow::Borrowed(source),
+            normalized: Cow::Borrowed(normalized),
+            captures: List::borrowed(captures),
+            prefixes: match prefixes {
+                Some(prefixes) => Some(List::borrowed(prefixes)),
+                None => None,
+            },
             compiled: OnceLock::new(),
         }
     }
 
-    fn analyse(source: &str) -> Result<Pattern, String> {
+    fn analyse(source: &str) -> Result<Pattern, PatternError> {
         if source.is_empty() {
-            return Err("empty pattern: it would match everywhere".into());
+            return Err(PatternError::Empty);
         }
         let normalized = normalize::normalize_pattern(source);
         let hir = regex_syntax::ParserBuilder::new()
             .build()
             .parse(&normalized)
-            .map_err(|error| error.to_string())?;
+            .map_err(|error| PatternError::Syntax(error.to_string()))?;
         if hir.properties().minimum_len() == Some(0) {
-            return Err("pattern matches the empty string, so it would fire everywhere".into());
+            return Err(PatternError::MatchesEmpty);
         }
         if estimated_size(&hir) > ESTIMATED_SIZE_LIMIT {
-            return Err(format!(
-                "pattern is too complex (it would compile to more than {REGEX_SIZE_LIMIT} bytes); \
-                 simplify repetitions"
-            ));
+            return Err(PatternError::TooComplex {
+                limit: REGEX_SIZE_LIMIT,
+            });
         }
         if let Some(upper) = first_uppercase_literal(&hir) {
-            return Err(format!(
-                "`{upper}` can never match: patterns run on the lower-cased normalised view, so write \
-                 letters in lower case"
-            ));
+            return Err(PatternError::UpperCase(upper));
         }
+        // The syntax is known to be valid here, so the only way the engine's own compiler can
+        // fail is a size limit. Building the NFA is a fraction of building the whole regex, and
+        // without it a pattern beyond the limits would load and then silently never fire.
+        NFA::compiler()
+            .configure(NFA::config().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
+            .build_from_hir(&hir)
+            .map_err(|_| PatternError::BeyondEngineLimits {
+                limit: REGEX_SIZE_LIMIT,
+            })?;
         let mut captures = vec![None; hir.properties().explicit_captures_len() + 1];
         collect_capture_names(&hir, &mut captures);
         Ok(Pattern {
-            source: source.to_string(),
-            normalized,
-            captures,
+            source: source.to_string().into(),
+            normalized: normalized.into(),
+            captures: captures.into(),
             prefixes: prefixes(&hir).map(|found| found.into_iter().map(RuleText::from).collect()),
             compiled: OnceLock::new(),
         })
@@ -98,7 +111,7 @@ impl Pattern {
     /// not to compile, which the built-in packs' tests rule out.
     pub fn regex(&self) -> Option<&Regex> {
         self.compiled
-            .get_or_init(|| compile(&self.normalized).ok())
+            .get_or_init(|| compile(&self.normalized))
             .as_ref()
     }
 
@@ -109,7 +122,7 @@ impl Pattern {
     }
 }
 
-fn compile(normalized: &str) -> Result<Regex, String> {
+fn compile(normalized: &str) -> Option<Regex> {
     Regex::builder()
         .configure(
             Regex::config()
@@ -117,12 +130,7 @@ fn compile(normalized: &str) -> Result<Regex, String> {
                 .dfa_size_limit(Some(REGEX_DFA_SIZE_LIMIT)),
         )
         .build(normalized)
-        .map_err(|error| match error.size_limit() {
-            Some(limit) => format!(
-                "pattern is too complex (its compiled form exceeds {limit} bytes); simplify repetitions"
-            ),
-            None => error.to_string(),
-        })
+        .ok()
 }
 
 /// A rough upper bound on the compiled size of a pattern, in NFA states. Generous for any real
@@ -151,11 +159,11 @@ fn estimated_size(hir: &Hir) -> u64 {
 /// The estimate above which a pattern is refused; about what fits in [`REGEX_SIZE_LIMIT`].
 const ESTIMATED_SIZE_LIMIT: u64 = 200_000;
 
-fn collect_capture_names(hir: &Hir, names: &mut Vec<Option<String>>) {
+fn collect_capture_names(hir: &Hir, names: &mut Vec<Option<RuleText>>) {
     match hir.kind() {
         HirKind::Capture(capture) => {
             if let Some(slot) = names.get_mut(capture.index as usize) {
-                *slot = capture.name.as_deref().map(str::to_string);
+                *slot = capture.name.as_deref().map(|name| name.to_string().into());
             }
             collect_capture_names(&capture.sub, names);
         }
@@ -232,16 +240,16 @@ mod tests {
     #[test]
     fn knows_capture_names_and_prefixes() {
         let pattern = Pattern::new("我不能给你(?P<what>.+?),除非(.+)").unwrap();
-        assert_eq!(pattern.captures, vec![None, Some("what".to_string()), None]);
+        assert_eq!(*pattern.captures, [None, Some("what".into()), None]);
         assert_eq!(pattern.group_index("what"), Some(1));
-        assert_eq!(pattern.prefixes, Some(vec![RuleText::from("我不能给")]));
+        assert_eq!(pattern.prefixes.as_deref(), Some(&["我不能给".into()][..]));
     }
 
     #[test]
     fn unbounded_starts_have_no_prefixes() {
         assert_eq!(Pattern::new(r".+?unless").unwrap().prefixes, None);
         let alternatives = Pattern::new(r"\b(?:i|we) can't").unwrap().prefixes.unwrap();
-        assert_eq!(alternatives, ["i can't", "we can't"]);
+        assert_eq!(*alternatives, ["i can't", "we can't"]);
         let cjk = Pattern::new("(?:我们|我|咱们)(?:这边)?(?:不能|无法)")
             .unwrap()
             .prefixes
@@ -252,18 +260,31 @@ mod tests {
 
     #[test]
     fn rejects_upper_case_literals_that_could_never_match() {
-        assert!(Pattern::new(r"\bI can't")
-            .unwrap_err()
-            .contains("`I` can never match"));
+        assert_eq!(
+            Pattern::new(r"\bI can't").unwrap_err(),
+            PatternError::UpperCase('I')
+        );
         assert!(Pattern::new(r"\bi can't \S+").is_ok());
     }
 
     #[test]
     fn rejects_empty_matches_and_huge_programs() {
-        assert!(Pattern::new("a*").unwrap_err().contains("empty string"));
-        assert!(Pattern::new("(a{1000}){1000}")
-            .unwrap_err()
-            .contains("too complex"));
+        assert_eq!(Pattern::new("a*").unwrap_err(), PatternError::MatchesEmpty);
+        assert!(matches!(
+            Pattern::new("(a{1000}){1000}").unwrap_err(),
+            PatternError::TooComplex { .. }
+        ));
+    }
+
+    /// `a{100000}` passes the estimate but is beyond what the engine compiles: loading it must
+    /// fail instead of leaving a rule that never fires.
+    #[test]
+    fn rejects_patterns_the_engine_cannot_compile() {
+        assert!(matches!(
+            Pattern::new("a{100000}").unwrap_err(),
+            PatternError::BeyondEngineLimits { .. }
+        ));
+        assert!(Pattern::new("a{1000}").unwrap().regex().is_some());
     }
 
     #[test]
@@ -275,8 +296,12 @@ mod tests {
 
     #[test]
     fn precomputed_patterns_compile_on_first_use() {
-        let pattern =
-            Pattern::precomputed("ab(c)", "ab(c)", vec![None, None], Some(vec!["ab".into()]));
+        let pattern = Pattern::precomputed(
+            "ab(c)",
+            "ab(c)",
+            &[None, None],
+            Some(&[Cow::Borrowed("ab")]),
+        );
         assert!(pattern.regex().unwrap().is_match("xabc"));
         assert_eq!(pattern.regex().unwrap().captures_len(), 2);
     }

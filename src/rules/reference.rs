@@ -1,11 +1,12 @@
 //! The rule reference, generated from the packs so that it is never written twice.
 //!
 //! `docs/rules/` is this module's output for the built-in packs: an index and one page per pack.
-//! A test regenerates it and fails when the checked-in copy is stale.
+//! A test regenerates it and fails when the checked-in copy is stale. `replylint explain` prints
+//! the same sections of one rule as plain text ([`explanation`]).
 
 use std::fmt::Write as _;
 
-use super::{Rule, RulePack, RuleSet};
+use super::{FixSafety, Rule, RulePack, RuleSet, RuleText};
 
 const GENERATED: &str =
     "<!-- @generated from rules/ by tests/rules_reference.rs; do not edit.\n     \
@@ -85,6 +86,122 @@ fn anchor(id: &str) -> String {
         .collect()
 }
 
+/// What the documentation of one rule says, in order; [`explanation`] and the Markdown
+/// reference render the same sections, so the two never disagree.
+struct Section<'a> {
+    title: &'static str,
+    blocks: Vec<Block<'a>>,
+    /// Sections the Markdown reference shows elsewhere (fix safety is in its heading line).
+    text_only: bool,
+}
+
+enum Block<'a> {
+    Paragraph(&'a str),
+    /// `label: a · b · c`.
+    Labelled(&'static str, Vec<&'a str>),
+    /// Wordings, one a line in text and as code in Markdown.
+    Wordings(Vec<&'a str>),
+    Examples {
+        bad: &'a [RuleText],
+        good: &'a [RuleText],
+    },
+}
+
+fn sections(rule: &Rule) -> Vec<Section<'_>> {
+    let mut flags = vec![Block::Paragraph(&rule.message)];
+    if !rule.phrases.is_empty() {
+        flags.push(Block::Labelled("Phrases", texts(&rule.phrases)));
+    }
+    if let Some(pattern) = &rule.pattern {
+        flags.push(Block::Labelled("Pattern", vec![&pattern.source]));
+    }
+    if !rule.exceptions.is_empty() {
+        flags.push(Block::Labelled("Not when part of", texts(&rule.exceptions)));
+    }
+    let section = |title, blocks| Section {
+        title,
+        blocks,
+        text_only: false,
+    };
+    let mut sections = vec![
+        section("What it flags", flags),
+        section("Why", vec![Block::Paragraph(&rule.why)]),
+    ];
+    if !rule.rewrites.is_empty() {
+        let rewrites = rule.rewrites.iter().map(|t| &*t.source).collect();
+        sections.push(section("Rewrite", vec![Block::Wordings(rewrites)]));
+    }
+    if !rule.instead.is_empty() {
+        sections.push(section(
+            "Say instead",
+            vec![Block::Wordings(texts(&rule.instead))],
+        ));
+    }
+    sections.push(section(
+        "Examples",
+        vec![Block::Examples {
+            bad: &rule.examples.bad,
+            good: &rule.examples.good,
+        }],
+    ));
+    sections.push(Section {
+        title: "Fix safety",
+        blocks: vec![Block::Paragraph(fix_safety(rule.fix))],
+        text_only: true,
+    });
+    sections.push(section("Source", vec![Block::Paragraph(&rule.source)]));
+    sections
+}
+
+fn texts(items: &[RuleText]) -> Vec<&str> {
+    items.iter().map(|item| &**item).collect()
+}
+
+fn fix_safety(fix: FixSafety) -> &'static str {
+    match fix {
+        FixSafety::Safe => "safe: `--fix` applies the first rewrite",
+        FixSafety::Unsafe => {
+            "unsafe: applied only with `--unsafe-fixes`, since it changes meaning or register"
+        }
+        FixSafety::DisplayOnly => "display-only: a suggestion for a human to finish; never applied",
+    }
+}
+
+/// The plain-text explanation `replylint explain` prints: the sections ruff gives a rule (what
+/// it does, why, examples, fix safety, source).
+pub fn explanation(rule: &Rule) -> String {
+    let mut text = String::new();
+    let _ = writeln!(text, "{} ({}, {})", rule.id, rule.severity, rule.category);
+    for section in sections(rule) {
+        let _ = writeln!(text, "\n{}", section.title);
+        for block in section.blocks {
+            match block {
+                Block::Paragraph(paragraph) => {
+                    let _ = writeln!(text, "  {paragraph}");
+                }
+                Block::Labelled(label, items) => {
+                    let _ = writeln!(text, "  {label}: {}", items.join(" · "));
+                }
+                Block::Wordings(wordings) => {
+                    for wording in wordings {
+                        let _ = writeln!(text, "  {wording}");
+                    }
+                }
+                Block::Examples { bad, good } => {
+                    for example in bad {
+                        let _ = writeln!(text, "  ✗ {example}");
+                    }
+                    for example in good {
+                        let _ = writeln!(text, "  ✓ {example}");
+                    }
+                }
+            }
+        }
+    }
+    text
+}
+
+/// The Markdown section of one rule in `docs/rules/`.
 fn rule_section(out: &mut String, rule: &Rule) {
     let _ = writeln!(out, "### `{}`\n", rule.id);
     let _ = writeln!(
@@ -95,32 +212,37 @@ fn rule_section(out: &mut String, rule: &Rule) {
         rule.category,
         rule.fix.as_str()
     );
-    let _ = writeln!(out, "**What it flags.** {}\n", rule.message);
-    if !rule.phrases.is_empty() {
-        let _ = writeln!(out, "Phrases: {}\n", code_list(&rule.phrases));
+    for section in sections(rule)
+        .into_iter()
+        .filter(|section| !section.text_only)
+    {
+        for block in section.blocks {
+            match block {
+                Block::Paragraph(paragraph) => {
+                    let _ = writeln!(out, "**{}.** {paragraph}\n", section.title);
+                }
+                Block::Labelled(label, items) if label == "Pattern" => {
+                    let _ = writeln!(out, "{label}: `{}`\n", items.join("").replace('`', "\\`"));
+                }
+                Block::Labelled(label, items) => {
+                    let _ = writeln!(out, "{label}: {}\n", code_list(&items));
+                }
+                Block::Wordings(wordings) => {
+                    let _ = writeln!(out, "**{}.** {}\n", section.title, code_list(&wordings));
+                }
+                Block::Examples { bad, good } => {
+                    let _ = writeln!(out, "**{}.**\n", section.title);
+                    for example in bad {
+                        let _ = writeln!(out, "- ✗ {}", cell(example));
+                    }
+                    for example in good {
+                        let _ = writeln!(out, "- ✓ {}", cell(example));
+                    }
+                    out.push('\n');
+                }
+            }
+        }
     }
-    if let Some(pattern) = &rule.pattern {
-        let _ = writeln!(out, "Pattern: `{}`\n", pattern.source.replace('`', "\\`"));
-    }
-    if !rule.exceptions.is_empty() {
-        let _ = writeln!(out, "Not when part of: {}\n", code_list(&rule.exceptions));
-    }
-    let _ = writeln!(out, "**Why.** {}\n", rule.why);
-    if !rule.rewrites.is_empty() {
-        let rewrites: Vec<String> = rule.rewrites.iter().map(|t| t.source.clone()).collect();
-        let _ = writeln!(out, "**Rewrite.** {}\n", code_list(&rewrites));
-    }
-    if !rule.instead.is_empty() {
-        let _ = writeln!(out, "**Say instead.** {}\n", code_list(&rule.instead));
-    }
-    out.push_str("**Examples.**\n\n");
-    for bad in &rule.examples.bad {
-        let _ = writeln!(out, "- ✗ {}", cell(bad));
-    }
-    for good in &rule.examples.good {
-        let _ = writeln!(out, "- ✓ {}", cell(good));
-    }
-    let _ = writeln!(out, "\n**Source.** {}\n", rule.source);
 }
 
 fn code_list(items: &[impl AsRef<str>]) -> String {

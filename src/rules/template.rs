@@ -2,14 +2,16 @@
 
 use std::fmt;
 
+use super::{List, RuleText};
+
 /// One piece of a parsed rewrite template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TemplatePart {
-    Literal(String),
+    Literal(RuleText),
     /// A numbered capture group of a `pattern` rule.
     Group(usize),
     /// A named capture group of a `pattern` rule.
-    Named(String),
+    Named(RuleText),
     /// The rest of the clause after a `clause` rule's phrase.
     Rest,
 }
@@ -17,15 +19,32 @@ pub enum TemplatePart {
 /// A parsed rewrite, ready to be filled in with what a match captured.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
-    pub source: String,
-    pub parts: Vec<TemplatePart>,
+    pub source: RuleText,
+    pub parts: List<TemplatePart>,
 }
 
 /// Why a template could not be parsed; `offset` is a byte offset into the template text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TemplateError {
-    pub offset: usize,
-    pub message: String,
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateError {
+    #[error("unclosed `${{`: write `${{name}}`, or `$$` for a literal `$`")]
+    Unclosed { offset: usize },
+    #[error(
+        "`${{{name}}}` is not a template variable: use `${{1}}`…, `${{name}}` of a capture group, \
+         or `${{rest}}`"
+    )]
+    NotAVariable { offset: usize, name: String },
+    #[error("a lone `$`: write `$1`, `${{name}}`, `${{rest}}`, or `$$` for a literal `$`")]
+    LoneDollar { offset: usize },
+}
+
+impl TemplateError {
+    pub fn offset(&self) -> usize {
+        match self {
+            TemplateError::Unclosed { offset }
+            | TemplateError::NotAVariable { offset, .. }
+            | TemplateError::LoneDollar { offset } => *offset,
+        }
+    }
 }
 
 impl Template {
@@ -51,52 +70,38 @@ impl Template {
                         match rest.next() {
                             Some((_, '}')) => break,
                             Some((_, c)) => name.push(c),
-                            None => {
-                                return Err(TemplateError {
-                                    offset: index,
-                                    message:
-                                        "unclosed `${`: write `${name}`, or `$$` for a literal `$`"
-                                            .into(),
-                                })
-                            }
+                            None => return Err(TemplateError::Unclosed { offset: index }),
                         }
                     }
-                    variable_part(&name).ok_or_else(|| TemplateError {
+                    variable_part(&name).ok_or(TemplateError::NotAVariable {
                         offset: index,
-                        message: format!(
-                            "`${{{name}}}` is not a template variable: use `${{1}}`…, `${{name}}` of a capture group, or `${{rest}}`"
-                        ),
+                        name,
                     })?
                 }
                 Some(digit) if digit.is_ascii_digit() => {
                     rest.next();
                     TemplatePart::Group(digit.to_digit(10).unwrap_or(0) as usize)
                 }
-                _ => return Err(TemplateError {
-                    offset: index,
-                    message:
-                        "a lone `$`: write `$1`, `${name}`, `${rest}`, or `$$` for a literal `$`"
-                            .into(),
-                }),
+                _ => return Err(TemplateError::LoneDollar { offset: index }),
             };
             if !literal.is_empty() {
-                parts.push(TemplatePart::Literal(std::mem::take(&mut literal)));
+                parts.push(TemplatePart::Literal(std::mem::take(&mut literal).into()));
             }
             parts.push(part);
         }
         if !literal.is_empty() {
-            parts.push(TemplatePart::Literal(literal));
+            parts.push(TemplatePart::Literal(literal.into()));
         }
         Ok(Template {
-            source: source.to_string(),
-            parts,
+            source: source.to_string().into(),
+            parts: parts.into(),
         })
     }
 
     /// The literal pieces of the template, for the "already reads like its rewrite" check.
     pub fn literals(&self) -> impl Iterator<Item = &str> {
         self.parts.iter().filter_map(|part| match part {
-            TemplatePart::Literal(text) => Some(text.as_str()),
+            TemplatePart::Literal(text) => Some(&**text),
             _ => None,
         })
     }
@@ -135,7 +140,7 @@ fn variable_part(name: &str) -> Option<TemplatePart> {
     let valid_name = !name.is_empty()
         && name.chars().all(|c| c.is_alphanumeric() || c == '_')
         && !name.starts_with(|c: char| c.is_ascii_digit());
-    valid_name.then(|| TemplatePart::Named(name.to_string()))
+    valid_name.then(|| TemplatePart::Named(name.to_string().into()))
 }
 
 /// Sentence-ending punctuation in any width: a clause rewrite ending in one of these replaces
@@ -157,7 +162,7 @@ mod tests {
     fn parses_groups_names_rest_and_escapes() {
         let template = Template::parse("如果$2,${name}就能${rest}$$").unwrap();
         assert_eq!(
-            template.parts,
+            template.parts.to_vec(),
             vec![
                 TemplatePart::Literal("如果".into()),
                 TemplatePart::Group(2),
@@ -172,8 +177,8 @@ mod tests {
 
     #[test]
     fn rejects_unclosed_and_lone_dollars() {
-        assert_eq!(Template::parse("a${rest").unwrap_err().offset, 1);
-        assert_eq!(Template::parse("costs $ 5").unwrap_err().offset, 6);
+        assert_eq!(Template::parse("a${rest").unwrap_err().offset(), 1);
+        assert_eq!(Template::parse("costs $ 5").unwrap_err().offset(), 6);
         assert!(Template::parse("${what ever}").is_err());
     }
 
