@@ -9,12 +9,15 @@
 //!
 //! Every case is also fixed a second time (nothing may change), through standard input (the
 //! same bytes must come out) and with `--diff` (nothing may be written). Run with
-//! `REPLYLINT_BLESS=1` to rewrite the expectations from what the binary does now.
+//! `REPLYLINT_BLESS=1` to rewrite the expectations from what the binary does now
+//! (tests/support/mod.rs).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+
+mod support;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -45,25 +48,7 @@ fn arg_lines(path: &Path) -> Option<Vec<String>> {
     )
 }
 
-/// Compares `actual` with the expectation file, or rewrites it when blessing. Returns a
-/// description of the mismatch.
-fn expect(path: &Path, actual: &[u8], bless: bool) -> Option<String> {
-    if bless {
-        fs::write(path, actual).unwrap();
-        return None;
-    }
-    let expected = fs::read(path).unwrap_or_default();
-    (expected != actual).then(|| {
-        format!(
-            "{} differs\n--- expected\n{}\n--- actual\n{}",
-            path.display(),
-            String::from_utf8_lossy(&expected).escape_debug(),
-            String::from_utf8_lossy(actual).escape_debug(),
-        )
-    })
-}
-
-fn run_case(case: &Path, bless: bool) -> Vec<String> {
+fn run_case(case: &Path) -> Vec<String> {
     let mut failures = Vec::new();
     let input = fs::read(case.join("input.txt")).unwrap();
     let args = arg_lines(&case.join("args.txt")).unwrap_or_default();
@@ -77,7 +62,7 @@ fn run_case(case: &Path, bless: bool) -> Vec<String> {
         .args(["--format", "line", "input.txt"])
         .output()
         .unwrap();
-    failures.extend(expect(&case.join("expected.txt"), &lint.stdout, bless));
+    failures.extend(support::check_golden(&case.join("expected.txt"), &lint.stdout).err());
 
     let diff_run = check(work.path(), &args)
         .args(&fix_args)
@@ -101,7 +86,7 @@ fn run_case(case: &Path, bless: bool) -> Vec<String> {
         ));
     }
     let fixed = fs::read(&file).unwrap();
-    failures.extend(expect(&case.join("input.fixed.txt"), &fixed, bless));
+    failures.extend(support::check_golden(&case.join("input.fixed.txt"), &fixed).err());
     if diff_run.stdout.is_empty() != (fixed == input) {
         failures.push(format!(
             "--diff printed {:?} although --fix {} the file",
@@ -143,7 +128,6 @@ fn run_case(case: &Path, bless: bool) -> Vec<String> {
 
 #[test]
 fn fix_fixtures() {
-    let bless = std::env::var_os("REPLYLINT_BLESS").is_some_and(|value| value == "1");
     let mut cases: Vec<PathBuf> = fs::read_dir(fixtures().join("fix"))
         .unwrap()
         .map(|entry| entry.unwrap().path())
@@ -153,7 +137,7 @@ fn fix_fixtures() {
     assert!(cases.len() >= 10, "fixture cases went missing: {cases:?}");
     let mut report = String::new();
     for case in &cases {
-        for failure in run_case(case, bless) {
+        for failure in run_case(case) {
             report.push_str(&format!("\n[{}] {failure}\n", case.display()));
         }
     }
