@@ -100,10 +100,21 @@ impl<'a> DiagnosticBuilder<'a> {
                 if &text[range.clone()] == replacement {
                     return None;
                 }
+                // A rewrite that moves the writer's text around template syntax can change how
+                // the template reads (a stray `{{%s` moved in front of `{% if … %}` opens a new
+                // tag), so it is shown but never applied.
+                let moves_template_syntax =
+                    rearranges(&copied_pieces(template, rule, found), &range)
+                        && self.near_template_syntax(&range);
+                let safety = if moves_template_syntax {
+                    FixSafety::DisplayOnly
+                } else {
+                    rule.fix
+                };
                 Some(Fix {
                     range: self.segment.to_source(range),
                     replacement: replacement.clone(),
-                    safety: rule.fix,
+                    safety,
                 })
             }
             _ => None,
@@ -138,22 +149,36 @@ impl<'a> DiagnosticBuilder<'a> {
         let Some(template) = rule.rewrites.first() else {
             return false;
         };
-        let mut copied: Vec<Range<usize>> = Vec::new();
-        for part in &template.parts {
-            if let TemplatePart::Literal(_) = part {
-                continue;
-            }
-            match rule.behaviour().fill(rule, part, found) {
-                Fill::Copy(range) => copied.push(range),
-                Fill::Nothing => {}
-                // What `${rest}` would copy, even when the rewrite cannot use it.
-                Fill::Unusable => copied.extend(found.rest.clone()),
-            }
-        }
+        let copied = copied_pieces(template, rule, found);
         touched.iter().all(|placeholder| {
             copied
                 .iter()
+                .flatten()
                 .any(|range| range.start <= placeholder.start && placeholder.end <= range.end)
+        })
+    }
+
+    /// Whether `range` holds, or borders, template syntax whose reading depends on what stands
+    /// next to it: a template tag (`{% if … %}`, `{# … #}`), or a delimiter character outside
+    /// every placeholder (a stray `{{` or `%`, which a move could pair with different text).
+    fn near_template_syntax(&self, range: &Range<usize>) -> bool {
+        let text = &self.segment.text;
+        let tag = self.placeholders.overlapping(range).iter().any(|span| {
+            let placeholder = &text[span.clone()];
+            placeholder.starts_with("{%") || placeholder.starts_with("{#")
+        });
+        // One character either side: a piece moved to the edge of the range meets its neighbours.
+        let start = text[..range.start]
+            .char_indices()
+            .next_back()
+            .map_or(range.start, |(index, _)| index);
+        let end = text[range.end..]
+            .chars()
+            .next()
+            .map_or(range.end, |c| range.end + c.len_utf8());
+        tag || text[start..end].bytes().enumerate().any(|(index, byte)| {
+            matches!(byte, b'{' | b'}' | b'%' | b'#' | b'$' | b'[' | b']')
+                && !self.placeholders.covers(start + index)
         })
     }
 
@@ -182,6 +207,49 @@ fn window(text: &str, span: &Range<usize>, reach: usize) -> (usize, usize) {
     let start = ceil_char_boundary(text, span.start.saturating_sub(reach));
     let end = floor_char_boundary(text, span.end + reach);
     (start.min(span.start), end.max(span.end))
+}
+
+/// The original text each part of `template` copies, in template order: `Some` for a capture or
+/// the rest of a clause (an absent one copies nothing), `None` for literal text.
+fn copied_pieces(template: &Template, rule: &Rule, found: &RuleMatch) -> Vec<Option<Range<usize>>> {
+    template
+        .parts
+        .iter()
+        .filter_map(|part| match part {
+            TemplatePart::Literal(literal) if literal.is_empty() => None,
+            TemplatePart::Literal(_) => Some(None),
+            part => match rule.behaviour().fill(rule, part, found) {
+                Fill::Copy(range) => Some(Some(range)),
+                Fill::Nothing => None,
+                // What `${rest}` would copy, even when the rewrite cannot use it.
+                Fill::Unusable => Some(Some(found.rest.clone().unwrap_or_default())),
+            },
+        })
+        .filter(|piece| piece.as_ref().is_none_or(|range| !range.is_empty()))
+        .collect()
+}
+
+/// Whether a rewrite of `range` made of `pieces` (from [`copied_pieces`]) puts some of the
+/// original next to text it did not stand next to: pieces in another order, two pieces joined
+/// where the text between them was dropped, or a piece moved to an edge of the range.
+fn rearranges(pieces: &[Option<Range<usize>>], range: &Range<usize>) -> bool {
+    // Where the original text before the current position of the rewrite ends, when that text
+    // is original (`None` after a literal, which separates whatever it stands between).
+    let mut adjoining = Some(range.start);
+    let mut copied_up_to = range.start;
+    for piece in pieces {
+        match piece {
+            None => adjoining = None,
+            Some(piece) => {
+                if piece.start < copied_up_to || adjoining.is_some_and(|end| end != piece.start) {
+                    return true;
+                }
+                copied_up_to = piece.end;
+                adjoining = Some(piece.end);
+            }
+        }
+    }
+    adjoining.is_some_and(|end| end != range.end)
 }
 
 /// The rendered rewrite, and the segment offset its first character was copied from when it
@@ -256,5 +324,23 @@ mod tests {
         assert_eq!(match_case("thank you".into(), true), "Thank you");
         assert_eq!(match_case("thank you".into(), false), "thank you");
         assert_eq!(match_case("请您".into(), true), "请您");
+    }
+
+    #[test]
+    fn rearranging_rewrites_are_told_from_in_place_ones() {
+        // "我不能给你X,除非你Y" as 0..5 X=5..8 10..12 Y=12..15.
+        let (x, y) = (Some(5..8), Some(12..15));
+        let range = 0..15;
+        // "如果你${y},我就能${x}": the pieces swap places.
+        assert!(rearranges(&[None, y.clone(), None, x.clone()], &range));
+        // "请${x},再${y}": each piece keeps its neighbours' places, literals stand between.
+        assert!(!rearranges(&[None, x.clone(), None, y.clone()], &range));
+        // "${x}${y}": the text between them is dropped and the two pieces meet.
+        assert!(rearranges(&[x.clone(), y.clone()], &range));
+        // "请${x}": the piece ends the rewrite but not the range.
+        assert!(rearranges(&[None, x.clone()], &range));
+        // "${y}" where the match ends with Y, after a literal: nothing moves.
+        assert!(!rearranges(&[None, y], &range));
+        assert!(!rearranges(&[None], &range));
     }
 }

@@ -10,6 +10,8 @@ use replylint::rules::template::{Template, TemplatePart};
 use replylint::rules::{load_pack, PackOrigin, Rule, RulePack, RuleText};
 use replylint::RuleSet;
 
+mod support;
+
 const BLESS_COMMAND: &str = "REPLYLINT_BLESS=1 cargo test --test codegen_builtin";
 
 #[test]
@@ -17,15 +19,8 @@ fn builtin_data_is_up_to_date() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let generated = generate(&root.join("rules"));
     let target = root.join("src/rules/builtin_data.rs");
-    if std::env::var_os("REPLYLINT_BLESS").is_some() {
-        std::fs::write(&target, &generated).expect("write builtin_data.rs");
-        return;
-    }
-    let checked_in = std::fs::read_to_string(&target).unwrap_or_default();
-    assert!(
-        checked_in == generated,
-        "src/rules/builtin_data.rs is stale (a pack under rules/ changed): regenerate it with `{BLESS_COMMAND}`"
-    );
+    // Stale when a pack under rules/ changed.
+    support::assert_golden(&target, &generated);
 }
 
 fn pack_files(root: &Path) -> Vec<PathBuf> {

@@ -9,6 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+mod support;
+
 const OUTPUT: &str = "src/normalize/opencc_data.rs";
 const BLESS_COMMAND: &str = "REPLYLINT_BLESS=1 cargo test --test codegen_opencc";
 
@@ -34,35 +36,8 @@ fn opencc_data_is_up_to_date() {
     check_known_entries(&tables);
 
     let generated = tables.render(&read(&data_dir.join("NOTICE.txt")));
-    let output = manifest_dir.join(OUTPUT);
-    if std::env::var_os("REPLYLINT_BLESS").is_some_and(|v| v == "1") {
-        if let Some(parent) = output.parent() {
-            std::fs::create_dir_all(parent)
-                .unwrap_or_else(|e| panic!("cannot create {}: {e}", parent.display()));
-        }
-        std::fs::write(&output, &generated)
-            .unwrap_or_else(|e| panic!("cannot write {}: {e}", output.display()));
-        return;
-    }
-
-    let current = std::fs::read_to_string(&output).unwrap_or_default();
-    // A checkout that converts line endings must not count as drift.
-    let current = current.replace("\r\n", "\n");
-    if current != generated {
-        let first_difference = current
-            .lines()
-            .zip(generated.lines())
-            .position(|(a, b)| a != b)
-            .map_or_else(
-                || "the files differ in length".to_owned(),
-                |i| format!("first difference at line {}", i + 1),
-            );
-        panic!(
-            "{OUTPUT} is out of date with the OpenCC data in {} ({first_difference}).\n\
-             Regenerate it with: {BLESS_COMMAND}",
-            data_dir.display()
-        );
-    }
+    // Out of date when the OpenCC data or the generator changed.
+    support::assert_golden(&manifest_dir.join(OUTPUT), &generated);
 }
 
 /// Spot checks against entries a reader can verify in the data files, so a generator bug that

@@ -9,12 +9,15 @@
 //!
 //! Every case is also fixed a second time (nothing may change), through standard input (the
 //! same bytes must come out) and with `--diff` (nothing may be written). Run with
-//! `REPLYLINT_BLESS=1` to rewrite the expectations from what the binary does now.
+//! `REPLYLINT_BLESS=1` to rewrite the expectations from what the binary does now
+//! (tests/support/mod.rs).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+
+mod support;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -45,25 +48,7 @@ fn arg_lines(path: &Path) -> Option<Vec<String>> {
     )
 }
 
-/// Compares `actual` with the expectation file, or rewrites it when blessing. Returns a
-/// description of the mismatch.
-fn expect(path: &Path, actual: &[u8], bless: bool) -> Option<String> {
-    if bless {
-        fs::write(path, actual).unwrap();
-        return None;
-    }
-    let expected = fs::read(path).unwrap_or_default();
-    (expected != actual).then(|| {
-        format!(
-            "{} differs\n--- expected\n{}\n--- actual\n{}",
-            path.display(),
-            String::from_utf8_lossy(&expected).escape_debug(),
-            String::from_utf8_lossy(actual).escape_debug(),
-        )
-    })
-}
-
-fn run_case(case: &Path, bless: bool) -> Vec<String> {
+fn run_case(case: &Path) -> Vec<String> {
     let mut failures = Vec::new();
     let input = fs::read(case.join("input.txt")).unwrap();
     let args = arg_lines(&case.join("args.txt")).unwrap_or_default();
@@ -77,7 +62,7 @@ fn run_case(case: &Path, bless: bool) -> Vec<String> {
         .args(["--format", "line", "input.txt"])
         .output()
         .unwrap();
-    failures.extend(expect(&case.join("expected.txt"), &lint.stdout, bless));
+    failures.extend(support::check_golden(&case.join("expected.txt"), &lint.stdout).err());
 
     let diff_run = check(work.path(), &args)
         .args(&fix_args)
@@ -101,7 +86,7 @@ fn run_case(case: &Path, bless: bool) -> Vec<String> {
         ));
     }
     let fixed = fs::read(&file).unwrap();
-    failures.extend(expect(&case.join("input.fixed.txt"), &fixed, bless));
+    failures.extend(support::check_golden(&case.join("input.fixed.txt"), &fixed).err());
     if diff_run.stdout.is_empty() != (fixed == input) {
         failures.push(format!(
             "--diff printed {:?} although --fix {} the file",
@@ -143,7 +128,6 @@ fn run_case(case: &Path, bless: bool) -> Vec<String> {
 
 #[test]
 fn fix_fixtures() {
-    let bless = std::env::var_os("REPLYLINT_BLESS").is_some_and(|value| value == "1");
     let mut cases: Vec<PathBuf> = fs::read_dir(fixtures().join("fix"))
         .unwrap()
         .map(|entry| entry.unwrap().path())
@@ -153,7 +137,7 @@ fn fix_fixtures() {
     assert!(cases.len() >= 10, "fixture cases went missing: {cases:?}");
     let mut report = String::new();
     for case in &cases {
-        for failure in run_case(case, bless) {
+        for failure in run_case(case) {
             report.push_str(&format!("\n[{}] {failure}\n", case.display()));
         }
     }
@@ -164,48 +148,6 @@ fn fix_fixtures() {
 
 fn demo_check() -> Command {
     check(&fixtures(), &[])
-}
-
-#[test]
-fn stdin_fix_prints_only_the_fixed_draft() {
-    let output = demo_check()
-        .args(["--fix", "--format", "line", "-"])
-        .write_stdin("Sorry for the wait.\nI can't do that.")
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1), "an unsafe finding remains");
-    assert_eq!(
-        String::from_utf8(output.stdout).unwrap(),
-        "Thank you for waiting.\nI can't do that."
-    );
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(
-        stderr.contains("<stdin>:2:1: warning demo-en.negative.i-cant"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains(
-            "Applied 1 fix (1 safe) in 1 file; 1 finding remains, 0 need a human, \
-             1 is fixable with --unsafe-fixes."
-        ),
-        "{stderr}"
-    );
-
-    let output = demo_check()
-        .args(["--fix", "--unsafe-fixes", "--format", "json"])
-        .write_stdin("Sorry for the wait. I can't do that.")
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "nothing remains");
-    assert_eq!(
-        output.stdout,
-        b"Thank you for waiting. Here's what I can do do that."
-    );
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(
-        stderr.starts_with("[]\n"),
-        "JSON findings go to stderr: {stderr}"
-    );
 }
 
 #[test]
@@ -237,71 +179,6 @@ fn files_are_fixed_in_place_with_a_summary() {
         fs::read_to_string(dir.path().join("b.txt")).unwrap(),
         "请您稍等一下。请你冷静一下。\n"
     );
-}
-
-#[test]
-fn diff_shows_the_fix_and_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("draft.txt");
-    fs::write(&file, "Hello.\r\nSorry for the wait.\r\nBye").unwrap();
-    let output = check(dir.path(), &[])
-        .args(["--diff", "draft.txt"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        String::from_utf8(output.stdout).unwrap(),
-        "--- a/draft.txt\n+++ b/draft.txt\n@@ -1,3 +1,3 @@\n Hello.\r\n\
-         -Sorry for the wait.\r\n+Thank you for waiting.\r\n Bye\n\\ No newline at end of file\n"
-    );
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "the file still has the finding"
-    );
-    assert!(String::from_utf8_lossy(&output.stderr)
-        .contains("Would apply 1 fix (1 safe) in 1 file; no findings would remain."));
-    assert_eq!(
-        fs::read(&file).unwrap(),
-        b"Hello.\r\nSorry for the wait.\r\nBye"
-    );
-}
-
-#[test]
-fn fix_levels_and_flag_errors() {
-    let safe = demo_check()
-        .args(["--fix", "-"])
-        .write_stdin("你搞错了,等一下")
-        .output()
-        .unwrap();
-    assert_eq!(safe.stdout, "你搞错了,请您稍等一下".as_bytes());
-    let all = demo_check()
-        .args(["--fix", "--unsafe-fixes", "-"])
-        .write_stdin("你搞错了,等一下")
-        .output()
-        .unwrap();
-    assert_eq!(all.stdout, "我觉得这里存在误解,请您稍等一下".as_bytes());
-    let display_only = demo_check()
-        .args(["--fix", "--unsafe-fixes", "-"])
-        .write_stdin("你必须先填表。")
-        .output()
-        .unwrap();
-    assert_eq!(display_only.stdout, "你必须先填表。".as_bytes());
-    assert_eq!(display_only.status.code(), Some(1));
-
-    demo_check()
-        .args(["--unsafe-fixes", "-"])
-        .write_stdin("x")
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("needs --fix or --diff"));
-    demo_check()
-        .args(["--fix", "--placeholder", "(unclosed", "-"])
-        .write_stdin("x")
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains(
-            "invalid placeholder pattern `(unclosed`",
-        ));
 }
 
 #[cfg(unix)]

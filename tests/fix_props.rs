@@ -4,6 +4,11 @@
 //! Drafts are stitched from fragments that make the demo and fixer packs fire (in both Chinese
 //! scripts and mixed case), placeholders of every default kind, line endings, a BOM and arbitrary
 //! characters, so that fixes overlap, touch and sit next to placeholders often.
+//!
+//! The runs are deterministic: a fixed seed, and the cases proptest once shrank a failure to
+//! (`proptest-regressions/fix_props.txt`, checked in) replayed first. To explore further, set
+//! `PROPTEST_RNG_SEED` to another number and `PROPTEST_CASES` to a larger count; a new failure
+//! is appended to that file, which is then committed with the fix.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -11,6 +16,7 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use proptest::sample::select;
+use proptest::test_runner::{FileFailurePersistence, RngSeed};
 use replylint::fix::{apply_fixes, FixLevel, FixOptions, FixOutcome};
 use replylint::{Linter, Placeholders, RuleSet, Source};
 
@@ -105,8 +111,33 @@ fn fix(text: &str, level: FixLevel) -> FixOutcome {
     apply_fixes(linter(), &Source::new("draft", text), &options)
 }
 
+/// The seed of every run unless `PROPTEST_RNG_SEED` names another.
+const SEED: u64 = 0x7265_706c_796c_696e;
+
+fn config() -> ProptestConfig {
+    // `ProptestConfig::default()` has already read the `PROPTEST_*` variables.
+    let from_environment = ProptestConfig::default();
+    let rng_seed = match std::env::var_os("PROPTEST_RNG_SEED") {
+        Some(_) => from_environment.rng_seed,
+        None => RngSeed::Fixed(SEED),
+    };
+    let cases = match std::env::var_os("PROPTEST_CASES") {
+        Some(_) => from_environment.cases,
+        None => 256,
+    };
+    ProptestConfig {
+        cases,
+        rng_seed,
+        // Relative to the package root, where `cargo test` runs integration tests.
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "proptest-regressions/fix_props.txt",
+        ))),
+        ..from_environment
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(config())]
 
     #[test]
     fn fixing_settles_and_is_idempotent(text in draft(), level in level()) {
@@ -189,4 +220,28 @@ proptest! {
         let outcome = fix(&text, level);
         prop_assert_eq!(outcome.unsettled, None);
     }
+}
+
+/// The case `placeholders_survive` once shrank to: the clause rewrite "如果你${y},我就能${x}"
+/// would move the stray `{{%s` in front of `{% if ASAP %}`, and the two would read as one tag.
+/// The rewrite is still suggested, but never applied.
+#[test]
+fn a_rewrite_never_moves_text_across_a_template_tag() {
+    let text = "我不能給你{% if ASAP %}我不能给你退款,除非你寄回商品{{%s";
+    let outcome = fix(text, FixLevel::Unsafe);
+    assert_eq!(outcome.text, text);
+    let moved = outcome
+        .remaining
+        .iter()
+        .find(|diagnostic| {
+            diagnostic
+                .suggestions
+                .iter()
+                .any(|s| s.starts_with("如果你"))
+        })
+        .expect("the clause rule still reports the sentence");
+    assert_eq!(
+        moved.fix.as_ref().map(|fix| fix.safety),
+        Some(replylint::rules::FixSafety::DisplayOnly)
+    );
 }

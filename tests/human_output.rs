@@ -6,6 +6,8 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
+mod support;
+
 #[test]
 fn human_output_matches_the_golden_file() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
@@ -21,15 +23,5 @@ fn human_output_matches_the_golden_file() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    let actual = String::from_utf8(output.stdout).unwrap();
-    let expected_path = fixtures.join("human/expected.txt");
-    if std::env::var_os("REPLYLINT_BLESS").is_some() {
-        std::fs::write(&expected_path, &actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-    assert!(
-        actual == expected,
-        "human output changed; review and bless with REPLYLINT_BLESS=1:\n--- expected\n{expected}\n--- actual\n{actual}"
-    );
+    support::assert_golden(&fixtures.join("human/expected.txt"), &output.stdout);
 }

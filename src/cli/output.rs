@@ -111,8 +111,8 @@ impl Messages {
                 &error.message,
             ),
             ProfileError::Rules(error) => self.rule_error(error),
-            ProfileError::Usage(message) => {
-                self.error("replylint", message);
+            ProfileError::Usage { flag, message } => {
+                self.error(flag, message);
                 EXIT_ERROR
             }
         }

@@ -60,8 +60,9 @@ pub enum ProfileError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Rules(#[from] RuleError),
-    #[error("{0}")]
-    Usage(String),
+    /// A flag's value is wrong.
+    #[error("{flag}: {message}")]
+    Usage { flag: String, message: String },
 }
 
 /// A config file as written.
@@ -281,7 +282,10 @@ impl Profile {
                         (Some(span), Some(file)) => {
                             ConfigError::at(file, span.clone(), message).into()
                         }
-                        _ => ProfileError::Usage(format!("--packs: {message}")),
+                        _ => ProfileError::Usage {
+                            flag: "--packs".to_string(),
+                            message: message.to_string(),
+                        },
                     });
                 }
             }
@@ -339,7 +343,10 @@ impl Profile {
         }
         placeholder_patterns.extend(flags.placeholders.iter().cloned());
         let placeholders = Placeholders::new(!flags.no_default_placeholders, &placeholder_patterns)
-            .map_err(|error| ProfileError::Usage(format!("--placeholder: {error}")))?;
+            .map_err(|error| ProfileError::Usage {
+                flag: "--placeholder".to_string(),
+                message: error.to_string(),
+            })?;
 
         // Selection.
         let parse_all = |written: &[Spanned<String>]| -> Result<Vec<Selector>, ProfileError> {
@@ -357,8 +364,10 @@ impl Profile {
             written
                 .iter()
                 .map(|item| {
-                    Selector::parse(item, &rules)
-                        .map_err(|unknown| ProfileError::Usage(format!("{flag}: {unknown}")))
+                    Selector::parse(item, &rules).map_err(|unknown| ProfileError::Usage {
+                        flag: flag.to_string(),
+                        message: unknown.to_string(),
+                    })
                 })
                 .collect()
         };
@@ -407,8 +416,10 @@ impl Profile {
             }
         }
         for (key, level) in &flags.severity {
-            let selector = Selector::parse(key, &rules)
-                .map_err(|unknown| ProfileError::Usage(format!("--severity: {unknown}")))?;
+            let selector = Selector::parse(key, &rules).map_err(|unknown| ProfileError::Usage {
+                flag: "--severity".to_string(),
+                message: unknown.to_string(),
+            })?;
             note_severity(&mut note, key, *level, Origin::Flag);
             severity.push((selector, *level));
         }
