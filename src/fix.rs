@@ -292,11 +292,20 @@ impl From<std::io::Error> for WriteError {
 
 /// Replaces the file at `path`, whose content was `original` when it was read, with `fixed`.
 ///
-/// The new content goes to a temporary file in the same directory, which takes the original's
-/// permissions and is then renamed over it, so a reader (or a crash) sees either the old file or
-/// the new one, never a half-written one. Just before the rename the file is read again, and if
-/// it no longer holds `original` (an editor saved it meanwhile) nothing is written. A symbolic
-/// link is written through, so the link stays a link.
+/// The new content is written and synced to disk in the target's directory, with the original's
+/// permissions (and, best effort, owner), and then renamed over it, so a reader or a crash sees
+/// either the old file or the new one, never a truncated one. On Linux it is written to an
+/// unnamed file (`O_TMPFILE`) that is given a `.replylint-*.tmp` name only for the instant
+/// before the rename, so a run killed at any point leaves no temporary file behind; elsewhere, or
+/// where the file system cannot do that, a named temporary file is used, which only a kill
+/// during the write can leave behind. Just before the rename the file is read again, and if it
+/// no longer holds `original` (an editor saved it meanwhile) nothing is written.
+///
+/// - A symbolic link is written through: the link's target is replaced, the link is kept.
+/// - A file with other hard links becomes a file of its own: the other names keep the original
+///   text (as with most editors' safe-write mode).
+/// - A read-only file ([`WriteError::ReadOnly`]) or a directory where no file can be created
+///   ([`WriteError::Io`]) is left as it was.
 pub fn write_fixed(path: &Path, original: &[u8], fixed: &[u8]) -> Result<(), WriteError> {
     let target = std::fs::canonicalize(path)?;
     let metadata = std::fs::metadata(&target)?;
@@ -306,22 +315,148 @@ pub fn write_fixed(path: &Path, original: &[u8], fixed: &[u8]) -> Result<(), Wri
     let directory = target
         .parent()
         .ok_or_else(|| std::io::Error::other("the file has no parent directory"))?;
-    let mut temporary = tempfile::Builder::new()
-        .prefix(".replylint-")
-        .suffix(".tmp")
-        .tempfile_in(directory)?;
-    temporary.write_all(fixed)?;
-    temporary
-        .as_file()
-        .set_permissions(metadata.permissions())?;
-    temporary.as_file().sync_all()?;
+    let staged = Staged::write(directory, &metadata, fixed).map_err(|error| {
+        WriteError::Io(std::io::Error::new(
+            error.kind(),
+            format!("cannot create a file in `{}`: {error}", directory.display()),
+        ))
+    })?;
     if std::fs::read(&target)? != original {
         return Err(WriteError::Changed);
     }
-    temporary
-        .persist(&target)
-        .map_err(|error| WriteError::Io(error.error))?;
+    staged.persist(directory, &target)?;
     Ok(())
+}
+
+/// The fixed content, written and synced but not yet in place.
+enum Staged {
+    /// An `O_TMPFILE` file: it has no name, so it vanishes if the process dies.
+    #[cfg(target_os = "linux")]
+    Unnamed(std::fs::File),
+    Named(tempfile::NamedTempFile),
+}
+
+impl Staged {
+    fn write(
+        directory: &Path,
+        metadata: &std::fs::Metadata,
+        fixed: &[u8],
+    ) -> std::io::Result<Staged> {
+        #[cfg(target_os = "linux")]
+        if let Ok(file) = unnamed::create(directory) {
+            let mut file = file;
+            file.write_all(fixed)?;
+            finish(&file, metadata)?;
+            return Ok(Staged::Unnamed(file));
+        }
+        let mut temporary = tempfile::Builder::new()
+            .prefix(".replylint-")
+            .suffix(".tmp")
+            .tempfile_in(directory)?;
+        temporary.write_all(fixed)?;
+        finish(temporary.as_file(), metadata)?;
+        Ok(Staged::Named(temporary))
+    }
+
+    fn persist(self, directory: &Path, target: &Path) -> std::io::Result<()> {
+        match self {
+            #[cfg(target_os = "linux")]
+            Staged::Unnamed(file) => match unnamed::link(&file, directory) {
+                Ok(name) => std::fs::rename(&name, target).inspect_err(|_| {
+                    let _ = std::fs::remove_file(&name);
+                }),
+                // Linking an unnamed file needs /proc; without it, fall back to a named copy.
+                Err(_) => {
+                    let mut temporary = tempfile::Builder::new()
+                        .prefix(".replylint-")
+                        .suffix(".tmp")
+                        .tempfile_in(directory)?;
+                    let mut source = &file;
+                    std::io::Seek::rewind(&mut source)?;
+                    std::io::copy(&mut source, temporary.as_file_mut())?;
+                    finish(temporary.as_file(), &file.metadata()?)?;
+                    temporary
+                        .persist(target)
+                        .map(drop)
+                        .map_err(|error| error.error)
+                }
+            },
+            Staged::Named(temporary) => temporary
+                .persist(target)
+                .map(drop)
+                .map_err(|error| error.error),
+        }
+    }
+}
+
+/// Gives the new file the original's permissions and owner, and syncs it.
+fn finish(file: &std::fs::File, metadata: &std::fs::Metadata) -> std::io::Result<()> {
+    file.set_permissions(metadata.permissions())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // Only root can give a file away; for anyone else the file is theirs already.
+        let _ = std::os::unix::fs::fchown(file, Some(metadata.uid()), Some(metadata.gid()));
+    }
+    file.sync_all()
+}
+
+#[cfg(target_os = "linux")]
+mod unnamed {
+    use std::ffi::CString;
+    use std::fs::File;
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::os::unix::io::AsRawFd;
+    use std::path::{Path, PathBuf};
+
+    pub(super) fn create(directory: &Path) -> std::io::Result<File> {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .mode(0o600)
+            .custom_flags(libc::O_TMPFILE)
+            .open(directory)
+    }
+
+    /// Gives the unnamed file a fresh `.replylint-*.tmp` name in `directory`.
+    pub(super) fn link(file: &File, directory: &Path) -> std::io::Result<PathBuf> {
+        let source = CString::new(format!("/proc/self/fd/{}", file.as_raw_fd()))
+            .map_err(std::io::Error::other)?;
+        for attempt in 0..16u32 {
+            let name = directory.join(format!(
+                ".replylint-{}-{}-{attempt}.tmp",
+                std::process::id(),
+                nanos()
+            ));
+            let target =
+                CString::new(name.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
+            // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
+            let linked = unsafe {
+                libc::linkat(
+                    libc::AT_FDCWD,
+                    source.as_ptr(),
+                    libc::AT_FDCWD,
+                    target.as_ptr(),
+                    libc::AT_SYMLINK_FOLLOW,
+                )
+            };
+            if linked == 0 {
+                return Ok(name);
+            }
+            let error = std::io::Error::last_os_error();
+            if error.kind() != std::io::ErrorKind::AlreadyExists {
+                return Err(error);
+            }
+        }
+        Err(std::io::Error::other("no free temporary name"))
+    }
+
+    fn nanos() -> u32 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.subsec_nanos())
+    }
 }
 
 #[cfg(test)]
@@ -358,5 +493,73 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"fixed");
         let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 1, "no temporary file is left behind");
+    }
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_is_written_through_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("target.txt");
+        let link = dir.path().join("link.txt");
+        std::fs::write(&target, "old").unwrap();
+        std::os::unix::fs::symlink("target.txt", &link).unwrap();
+        write_fixed(&link, b"old", b"fixed").unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read(&target).unwrap(), b"fixed");
+        assert_eq!(names_in(dir.path()), ["link.txt", "target.txt"]);
+    }
+
+    #[test]
+    fn a_hard_link_becomes_a_file_of_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = dir.path().join("first.txt");
+        let second = dir.path().join("second.txt");
+        std::fs::write(&first, "old").unwrap();
+        std::fs::hard_link(&first, &second).unwrap();
+        write_fixed(&first, b"old", b"fixed").unwrap();
+        assert_eq!(std::fs::read(&first).unwrap(), b"fixed");
+        assert_eq!(std::fs::read(&second).unwrap(), b"old");
+    }
+
+    #[test]
+    fn a_read_only_file_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("draft.txt");
+        std::fs::write(&path, "old").unwrap();
+        let mut permissions = std::fs::metadata(&path).unwrap().permissions();
+        permissions.set_readonly(true);
+        std::fs::set_permissions(&path, permissions).unwrap();
+        assert!(matches!(
+            write_fixed(&path, b"old", b"fixed"),
+            Err(WriteError::ReadOnly)
+        ));
+        assert_eq!(std::fs::read(&path).unwrap(), b"old");
+        assert_eq!(names_in(dir.path()), ["draft.txt"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_fixed_file_keeps_its_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("draft.txt");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_fixed(&path, b"old", b"fixed").unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+        assert_eq!(names_in(dir.path()), ["draft.txt"]);
     }
 }

@@ -10,8 +10,6 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::source::{ceil_char_boundary, floor_char_boundary};
-
 /// The placeholder syntaxes recognised by default, by name, for documentation and for
 /// `--no-default-placeholders`. Order matters: at one position the first alternative that
 /// matches wins, so the longer forms (`{{…}}`, `${…}`) come before `{…}`.
@@ -129,39 +127,16 @@ impl Placeholders {
         Placeholders { set: Set::None }
     }
 
-    /// The placeholder spans within `reach` bytes of any of `ranges` (sorted by start). Only the
-    /// neighbourhood of a match matters, and scanning that instead of a multi-megabyte segment
-    /// keeps placeholder protection off the throughput budget.
+    /// The placeholder spans that can matter to matches at `ranges`: all of those in `text` when
+    /// there is any match, none otherwise. A placeholder can be of any length (a `{# … #}`
+    /// comment of several kilobytes), so one that covers a match may start anywhere before it;
+    /// looking only near the matches once let a fix rewrite the inside of a long comment. One
+    /// scan of the text is linear, and a text without matches never pays for it.
     pub fn find_near(&self, text: &str, ranges: &[Range<usize>]) -> Vec<Range<usize>> {
-        const REACH: usize = 1024;
-        let mut found: Vec<Range<usize>> = Vec::new();
-        let mut window: Option<Range<usize>> = None;
-        let flush = |window: Range<usize>, found: &mut Vec<Range<usize>>| {
-            let start = floor_char_boundary(text, window.start);
-            let end = ceil_char_boundary(text, window.end);
-            found.extend(
-                self.find(&text[start..end])
-                    .into_iter()
-                    .map(|span| span.start + start..span.end + start),
-            );
-        };
-        for range in ranges {
-            let wanted = range.start.saturating_sub(REACH)..(range.end + REACH).min(text.len());
-            window = match window {
-                Some(current) if wanted.start <= current.end => {
-                    Some(current.start..current.end.max(wanted.end))
-                }
-                Some(current) => {
-                    flush(current, &mut found);
-                    Some(wanted)
-                }
-                None => Some(wanted),
-            };
+        if ranges.is_empty() {
+            return Vec::new();
         }
-        if let Some(current) = window {
-            flush(current, &mut found);
-        }
-        found
+        self.find(text)
     }
 
     /// The non-empty placeholder spans of `text`, in order and non-overlapping.
@@ -232,23 +207,13 @@ mod tests {
     }
 
     #[test]
-    fn finding_near_matches_agrees_with_a_full_scan_around_them() {
-        let text = format!(
-            "{}Hi {{{{name}}}} 你好 {}%s end",
-            "x".repeat(3000),
-            "y".repeat(3000)
-        );
-        let only = [Range {
-            start: 3000,
-            end: 3002,
-        }];
-        let near = Placeholders::default().find_near(&text, &only);
-        assert_eq!(
-            near.iter().map(|r| &text[r.clone()]).collect::<Vec<_>>(),
-            ["{{name}}"]
-        );
-        let both = Placeholders::default().find_near(&text, &[3000..3002, 6020..6022]);
-        assert_eq!(both.len(), 2);
+    fn placeholders_of_any_length_are_found_around_a_match() {
+        let comment = format!("{{# {} #}}", "note ".repeat(2000));
+        let text = format!("{comment} you must wait {{{{name}}}}");
+        let inside = 1000..1004;
+        let found = Placeholders::default().find_near(&text, &[inside]);
+        assert_eq!(found, [0..comment.len(), text.len() - 8..text.len()]);
+        assert!(Placeholders::default().find_near(&text, &[]).is_empty());
     }
 
     #[test]

@@ -56,16 +56,44 @@ impl Segment<'_> {
 }
 
 /// Line starts of a text, for turning byte offsets into 1-based line and column.
+///
+/// A column counts characters from the start of the line; on a long line (a minified export)
+/// counting from the line start for every finding was quadratic, so lines longer than
+/// [`CHECKPOINT_BYTES`] also keep checkpoints: the column at every `CHECKPOINT_BYTES` bytes. A
+/// column then costs a binary search and at most that many bytes of counting.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// `(byte offset, 0-based column)` of character boundaries inside long lines, in order.
+    checkpoints: Vec<(usize, usize)>,
 }
+
+/// The distance between column checkpoints on long lines.
+pub const CHECKPOINT_BYTES: usize = 4096;
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|index| index + 1));
-        LineIndex { starts }
+        let mut checkpoints = Vec::new();
+        for (line, &start) in starts.iter().enumerate() {
+            let end = starts.get(line + 1).map_or(text.len(), |&next| next - 1);
+            let mut at = start;
+            let mut column = 0;
+            while end - at > CHECKPOINT_BYTES {
+                let next = floor_char_boundary(text, at + CHECKPOINT_BYTES);
+                if next <= at {
+                    break;
+                }
+                column += text[at..next].chars().count();
+                checkpoints.push((next, column));
+                at = next;
+            }
+        }
+        LineIndex {
+            starts,
+            checkpoints,
+        }
     }
 
     /// 1-based line and 1-based column in characters of byte `offset`.
@@ -73,9 +101,17 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|&start| start <= offset) - 1;
         let line_start = self.starts[line];
-        let column = text
-            .get(line_start..offset)
-            .map_or(offset - line_start, |prefix| prefix.chars().count());
+        let after = self
+            .checkpoints
+            .partition_point(|&(checkpoint, _)| checkpoint <= offset);
+        let (from, counted) = match after.checked_sub(1).map(|index| self.checkpoints[index]) {
+            Some((checkpoint, column)) if checkpoint > line_start => (checkpoint, column),
+            _ => (line_start, 0),
+        };
+        let column = counted
+            + text
+                .get(from..offset)
+                .map_or(offset - from, |prefix| prefix.chars().count());
         (line + 1, column + 1)
     }
 
@@ -127,5 +163,27 @@ mod tests {
         assert_eq!(index.line_column(text, offset), (2, 4));
         assert_eq!(&text[index.line_range(text, 2)], "你必须先填表");
         assert_eq!(index.line_column(text, text.len()), (3, 5));
+    }
+
+    #[test]
+    fn columns_on_long_lines_agree_with_counting_from_the_line_start() {
+        let text = format!(
+            "short\n{}\n{}x",
+            "你必须先填表 ".repeat(3000),
+            "ab".repeat(CHECKPOINT_BYTES)
+        );
+        let index = LineIndex::new(&text);
+        assert!(!index.checkpoints.is_empty());
+        for offset in (0..=text.len()).step_by(997).chain([text.len()]) {
+            let offset = floor_char_boundary(&text, offset);
+            let line_start = text[..offset].rfind('\n').map_or(0, |at| at + 1);
+            let line = text[..offset].matches('\n').count() + 1;
+            let column = text[line_start..offset].chars().count() + 1;
+            assert_eq!(
+                index.line_column(&text, offset),
+                (line, column),
+                "at {offset}"
+            );
+        }
     }
 }

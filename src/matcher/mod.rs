@@ -22,9 +22,16 @@ use regex_automata::{Anchored, Input};
 use crate::normalize::{self, NormalizedText};
 use crate::rules::kinds::Scan;
 use crate::rules::{Rule, RuleText};
+use crate::source::floor_char_boundary;
 use clause::{Clause, Clauses};
 use exceptions::{ExceptionHits, ExceptionSet};
 use literals::{leftmost_longest_order, LiteralSearcher, Occurrence, Role};
+
+/// The longest text a pattern match may take in, in bytes of the normalised text from where it
+/// starts. Each search looks no further, so a pattern like `(a+)+$` or `[^。]*` costs at most this
+/// much per place it could start, however long the line: a match that would run on is cut here
+/// (a greedy one) or not found (one that needs what lies beyond).
+pub const MAX_PATTERN_MATCH_BYTES: usize = 1024;
 
 /// A rule matched in a segment; ranges are byte offsets into the segment's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -216,7 +223,7 @@ impl Matcher {
                 continue;
             }
             let input = Input::new(haystack)
-                .span(start..haystack.len())
+                .span(start..window_end(haystack, start, MAX_PATTERN_MATCH_BYTES))
                 .anchored(Anchored::Yes);
             regex.search_captures(&input, captures);
             if let Some(end) = self.push_pattern_match(rule_index, text, view, hits, captures, out)
@@ -229,8 +236,27 @@ impl Matcher {
             let Some(regex) = self.pattern_regex(rule_index) else {
                 continue;
             };
-            for captures in regex.captures_iter(haystack) {
+            let mut captures = regex.create_captures();
+            let mut position = 0;
+            while position < haystack.len() {
+                // A window twice the longest match: a match starting in its first half is found
+                // whole; without one, the second half is searched again with what follows.
+                let end = window_end(haystack, position, 2 * MAX_PATTERN_MATCH_BYTES);
+                regex.search_captures(&Input::new(haystack).span(position..end), &mut captures);
+                let Some(found) = captures.get_match().map(|found| found.range()) else {
+                    position = window_end(haystack, position, MAX_PATTERN_MATCH_BYTES);
+                    continue;
+                };
+                if found.start - position > MAX_PATTERN_MATCH_BYTES && end < haystack.len() {
+                    position = found.start;
+                    continue;
+                }
                 self.push_pattern_match(rule_index, text, view, hits, &captures, out);
+                position = if found.is_empty() {
+                    next_char(haystack, found.start)
+                } else {
+                    found.end
+                };
             }
         }
     }
@@ -307,6 +333,21 @@ impl Matcher {
             })
         })
     }
+}
+
+/// The character boundary at most `reach` bytes after `start` (and past it, unless the text
+/// ends).
+fn window_end(haystack: &str, start: usize, reach: usize) -> usize {
+    let end = floor_char_boundary(haystack, start.saturating_add(reach));
+    if end > start {
+        end
+    } else {
+        next_char(haystack, start)
+    }
+}
+
+fn next_char(haystack: &str, offset: usize) -> usize {
+    offset + haystack[offset..].chars().next().map_or(1, char::len_utf8)
 }
 
 /// A phrase match in segment offsets; a clause rule's match runs on to the end of its clause.

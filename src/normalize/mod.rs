@@ -7,8 +7,10 @@
 //! zero-width characters dropped.
 //!
 //! Because every original character folds on its own, a normalised byte offset always maps back
-//! to one original character; [`NormalizedText`] keeps that map sparse (one anchor per place
-//! where the byte lengths differ), so for typical text it costs almost nothing.
+//! to one original character; [`NormalizedText`] keeps that map sparse (one entry per character
+//! whose folded form has a different byte length), so for typical text it costs almost nothing.
+//! An offset inside such a folded form (`İ` lower-cases to `i̇`, three bytes for two) maps to the
+//! whole original character, never on into the next one.
 
 mod opencc_data;
 pub mod script;
@@ -22,16 +24,27 @@ use crate::source::{ceil_char_boundary, floor_char_boundary};
 #[derive(Debug, Clone, Default)]
 pub struct NormalizedText {
     pub text: String,
-    /// `(normalised offset, original offset)` after each character whose folded form has a
-    /// different byte length; between anchors the two advance together.
-    anchors: Vec<(usize, usize)>,
+    /// Every character whose folded form has a different byte length, in order; between them
+    /// the two texts advance together.
+    folds: Vec<Fold>,
+}
+
+/// One original character whose folded form has a different byte length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Fold {
+    /// Where the folded form ends in the normalised text, and the character in the original.
+    normalized_end: usize,
+    original_end: usize,
+    /// The byte lengths of the folded form (0 for a dropped character) and of the original.
+    normalized_len: u8,
+    original_len: u8,
 }
 
 impl NormalizedText {
     pub fn new(original: &str) -> NormalizedText {
         let bytes = original.as_bytes();
         let mut text = String::with_capacity(original.len());
-        let mut anchors = Vec::new();
+        let mut folds = Vec::new();
         let mut scratch = String::new();
         // Most characters fold to themselves: they are copied in runs, and ASCII is lower-cased
         // in one pass at the end, which keeps folding close to memory speed.
@@ -62,22 +75,34 @@ impl NormalizedText {
             index += len;
             run_start = index;
             if scratch.len() != len {
-                anchors.push((text.len(), index));
+                folds.push(Fold {
+                    normalized_end: text.len(),
+                    original_end: index,
+                    // One character folds to at most a few characters.
+                    normalized_len: u8::try_from(scratch.len()).unwrap_or(u8::MAX),
+                    original_len: len as u8,
+                });
             }
         }
         text.push_str(&original[run_start..]);
         text.make_ascii_lowercase();
-        NormalizedText { text, anchors }
+        NormalizedText { text, folds }
     }
 
     /// The original offset that normalised offset `position` corresponds to, not yet rounded
     /// to a character boundary.
     fn original_offset(&self, position: usize) -> usize {
         let after = self
-            .anchors
-            .partition_point(|&(normalized, _)| normalized <= position);
-        match after.checked_sub(1).map(|index| self.anchors[index]) {
-            Some((normalized, original)) => original + (position - normalized),
+            .folds
+            .partition_point(|fold| fold.normalized_end <= position);
+        if let Some(fold) = self.folds.get(after) {
+            if position + usize::from(fold.normalized_len) >= fold.normalized_end {
+                // Inside a folded form: the character it came from.
+                return fold.original_end - usize::from(fold.original_len);
+            }
+        }
+        match after.checked_sub(1).map(|index| self.folds[index]) {
+            Some(fold) => fold.original_end + (position - fold.normalized_end),
             None => position,
         }
     }
@@ -255,6 +280,48 @@ mod tests {
         let view = NormalizedText::new(original);
         assert_eq!(view.text, "mass");
         assert_eq!(view.to_original(original, 3..4), 2..4);
+    }
+
+    #[test]
+    fn a_longer_folded_form_never_reaches_into_the_next_character() {
+        // `İ` (2 bytes) lower-cases to `i̇` (3 bytes).
+        let original = "寄给ALİ。谢谢";
+        let view = NormalizedText::new(original);
+        let end = view.text.find('。').unwrap();
+        let range = view.to_original(original, 0..end);
+        assert_eq!(&original[range], "寄给ALİ");
+        let dot = view.text.find('\u{307}').unwrap();
+        assert_eq!(&original[view.to_original(original, dot..dot + 2)], "İ");
+        assert_eq!(&original[view.to_original(original, end..end + 3)], "。");
+        // A shorter one (`ẞ`, 3 bytes, to `ss`) and a dropped one (a zero-width space).
+        let original = "Aẞ\u{200B}İx";
+        let view = NormalizedText::new(original);
+        assert_eq!(view.text, "ass\u{69}\u{307}x");
+        let x = view.text.find('x').unwrap();
+        assert_eq!(&original[view.to_original(original, x..x + 1)], "x");
+        assert_eq!(&original[view.to_original(original, 1..3)], "ẞ");
+        assert_eq!(&original[view.to_original(original, 3..x)], "İ");
+    }
+
+    /// Every range of the normalised text maps to whole original characters, in order, and
+    /// ranges that touch map to ranges that touch.
+    #[test]
+    fn mapping_is_monotonic_and_stays_on_characters() {
+        let original = "İİ ẞß ﬁ Ｉ\u{200B}x 你必須 ΣΑΣ ǅ";
+        let view = NormalizedText::new(original);
+        let boundaries: Vec<usize> = (0..=view.text.len())
+            .filter(|&at| view.text.is_char_boundary(at))
+            .collect();
+        let mut previous_end = 0;
+        for pair in boundaries.windows(2) {
+            let range = view.to_original(original, pair[0]..pair[1]);
+            assert!(original.is_char_boundary(range.start) && original.is_char_boundary(range.end));
+            assert!(range.start <= range.end && range.end <= original.len());
+            assert!(range.end >= previous_end, "{pair:?} -> {range:?}");
+            previous_end = range.end;
+        }
+        let whole = view.to_original(original, 0..view.text.len());
+        assert_eq!(whole, 0..original.len());
     }
 
     #[test]

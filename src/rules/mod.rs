@@ -370,29 +370,101 @@ impl RuleSet {
     }
 }
 
+/// The largest pack file loaded (16 MiB, hundreds of times the built-in packs): a larger one is
+/// refused before it is read, so a stray export cannot exhaust memory in the YAML parser.
+pub const MAX_PACK_BYTES: u64 = 16 * 1024 * 1024;
+
 /// The pack files (`*.yaml`, `*.yml`) below `dir`, or `dir` itself if it is a file, sorted.
+///
+/// A rules folder may come from somewhere untrusted (a repository under review), so the walk is
+/// contained: a symbolic link is followed only when it leads to somewhere inside `dir` (one
+/// leading out is an error that names the link and never reads its target, which could be a
+/// `.env` file whose first line an error would otherwise quote), a folder reached twice (a
+/// symlink loop) is an error, and only regular files are returned (a FIFO named `x.yaml` would
+/// block the run forever). `dir` itself is what the user named, and is followed wherever it
+/// leads.
 pub fn pack_files(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    use std::io::{Error, ErrorKind};
     let metadata = std::fs::metadata(dir)?;
-    if metadata.is_file() {
+    if !metadata.is_dir() {
+        check_pack_file(dir, &metadata)?;
         return Ok(vec![dir.to_path_buf()]);
     }
+    let root = std::fs::canonicalize(dir)?;
+    let mut visited = std::collections::HashSet::from([root.clone()]);
     let mut files = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(folder) = pending.pop() {
         for entry in std::fs::read_dir(&folder)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if matches!(
+            let entry = entry?;
+            let path = entry.path();
+            let file_type = entry.file_type()?;
+            let is_pack = matches!(
                 path.extension().and_then(|ext| ext.to_str()),
                 Some("yaml" | "yml")
-            ) {
+            );
+            let target_metadata = if file_type.is_symlink() {
+                let outside = || {
+                    Error::new(
+                        ErrorKind::PermissionDenied,
+                        format!(
+                            "`{}` is a symbolic link that leads outside `{}`; not followed",
+                            path.display(),
+                            dir.display()
+                        ),
+                    )
+                };
+                let Ok(target) = std::fs::canonicalize(&path) else {
+                    if is_pack {
+                        return Err(Error::new(
+                            ErrorKind::NotFound,
+                            format!("`{}` is a symbolic link to nothing", path.display()),
+                        ));
+                    }
+                    continue;
+                };
+                if !target.starts_with(&root) {
+                    return Err(outside());
+                }
+                std::fs::metadata(&target)?
+            } else {
+                entry.metadata()?
+            };
+            if target_metadata.is_dir() && !visited.insert(std::fs::canonicalize(&path)?) {
+                return Err(Error::other(format!(
+                    "`{}` leads to a folder already read (a symbolic link loop, or a second \
+                     link to one folder)",
+                    path.display()
+                )));
+            }
+            if target_metadata.is_dir() {
+                pending.push(path);
+            } else if is_pack {
+                check_pack_file(&path, &target_metadata)?;
                 files.push(path);
             }
         }
     }
     files.sort();
     Ok(files)
+}
+
+/// A pack file must be a regular file of a sane size; anything else is refused unopened.
+fn check_pack_file(path: &Path, metadata: &std::fs::Metadata) -> std::io::Result<()> {
+    if !metadata.is_file() {
+        return Err(std::io::Error::other(format!(
+            "`{}` is not a regular file; not read",
+            path.display()
+        )));
+    }
+    if metadata.len() > MAX_PACK_BYTES {
+        return Err(std::io::Error::other(format!(
+            "`{}` is {} bytes, more than the {MAX_PACK_BYTES} a pack file may have",
+            path.display(),
+            metadata.len()
+        )));
+    }
+    Ok(())
 }
 
 fn io_rule_error(path: &Path, error: &std::io::Error) -> RuleError {
