@@ -27,6 +27,10 @@ pub struct Diagnostic {
     /// Alternatives to consider (an `avoid` rule's `instead`), never applied.
     pub alternatives: Vec<String>,
     pub fix: Option<Fix>,
+    /// Why the first rewrite is not offered as a fix although the rule has one: it cannot be
+    /// written safely where the finding stands (an escape it would cut, a character the file's
+    /// encoding lacks). Shown as a note.
+    pub fix_refused: Option<String>,
 }
 
 /// A replacement of one byte range of the source.
@@ -88,6 +92,7 @@ impl<'a> DiagnosticBuilder<'a> {
         let alternatives: Vec<String> =
             rule.instead.iter().map(|alt| render_literal(alt)).collect();
 
+        let mut fix_refused = None;
         let fix = match (suggestions.first(), rule.rewrites.first()) {
             (Some(replacement), Some(template)) => {
                 let mut range = found.span.clone();
@@ -99,11 +104,17 @@ impl<'a> DiagnosticBuilder<'a> {
                 if &text[range.clone()] == replacement {
                     return None;
                 }
-                Some(Fix {
-                    range: self.segment.to_source(range),
-                    replacement: replacement.clone(),
-                    safety: rule.fix,
-                })
+                match self.segment.replacement(range, replacement) {
+                    Ok((range, replacement)) => Some(Fix {
+                        range,
+                        replacement,
+                        safety: rule.fix,
+                    }),
+                    Err(refused) => {
+                        fix_refused = Some(refused.to_string());
+                        None
+                    }
+                }
             }
             _ => None,
         };
@@ -117,6 +128,7 @@ impl<'a> DiagnosticBuilder<'a> {
             suggestions,
             alternatives,
             fix,
+            fix_refused,
         })
     }
 

@@ -231,7 +231,8 @@ fn non_utf8_file_is_an_error_but_other_files_are_still_checked() {
         .arg(&good)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("gbk.txt: not valid UTF-8"))
+        .stderr(predicate::str::contains("gbk.txt:1:1: not valid UTF-8"))
+        .stderr(predicate::str::contains("--encoding gbk"))
         .stdout(predicate::str::contains(
             "good.txt:1:1: warning demo.blame.you-are-wrong",
         ));

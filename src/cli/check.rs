@@ -170,7 +170,9 @@ pub fn run(args: &CheckArgs) -> i32 {
         // changed since it was read.
         let mut seen = HashSet::new();
         inputs.retain(|input| match input {
-            Input::File(path) => seen.insert(std::fs::canonicalize(path).unwrap_or(path.clone())),
+            Input::File(path) | Input::Found(path) => {
+                seen.insert(std::fs::canonicalize(path).unwrap_or(path.clone()))
+            }
             Input::Stdin => true,
         });
     }
@@ -318,7 +320,7 @@ fn check_input(
         problems: Vec::new(),
         fixed: None,
     };
-    let source = match inputs::read(input, &args.stdin_filename) {
+    let source = match inputs::read(input, &args.stdin_filename, &args.read_options()) {
         Loaded::Text(source) => source,
         Loaded::Skipped(name, message) => {
             outcome.problems.push(Problem::Note(name, message));
@@ -357,6 +359,10 @@ fn check_input(
             "fixes still applied after {} passes; run --fix again and review the result",
             options.max_passes
         )),
+        Some(fix::Unsettled::Unreadable) => Some(format!(
+            "a fix would have left the file unreadable as {}; stopped before it (please report this)",
+            source.format()
+        )),
         None => None,
     };
     if let Some(message) = unsettled {
@@ -373,13 +379,23 @@ fn check_input(
         });
         return outcome;
     }
+    // Written back in the input's own encoding, byte-order mark included.
+    let encoded = match source.encode(&fixed.text) {
+        Ok(encoded) => encoded,
+        Err(error) => {
+            outcome
+                .problems
+                .push(Problem::Error(source.name.clone(), error.message()));
+            let diagnostics = lint(&source);
+            render_into(&mut outcome, args.format, color, &source, diagnostics);
+            return outcome;
+        }
+    };
     let stdout = match input {
-        Input::Stdin => fixed.text.clone().into_bytes(),
-        Input::File(path) => {
+        Input::Stdin => encoded,
+        Input::File(path) | Input::Found(path) => {
             if fixed.changed() {
-                if let Err(error) =
-                    fix::write_fixed(path, source.text.as_bytes(), fixed.text.as_bytes())
-                {
+                if let Err(error) = fix::write_fixed(path, &source.bytes(), &encoded) {
                     // Nothing was written, so the findings are the ones the file still has.
                     outcome
                         .problems
@@ -392,7 +408,9 @@ fn check_input(
             Vec::new()
         }
     };
-    let fixed_source = Source::new(source.name.clone(), fixed.text.clone());
+    let fixed_source = source
+        .with_text(fixed.text.clone())
+        .unwrap_or_else(|_| Source::new(source.name.clone(), fixed.text.clone()));
     render_into(
         &mut outcome,
         args.format,

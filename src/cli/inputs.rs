@@ -4,6 +4,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use replylint::source::{DecodeOptions, Format};
 use replylint::Source;
 
 /// File name extensions checked when walking a directory. Files named explicitly on the
@@ -13,14 +14,13 @@ pub const TEXT_EXTENSIONS: &[&str] = &[
     "yml", "csv", "tsv", "eml", "rst", "adoc",
 ];
 
-/// How many leading bytes are inspected for NUL when deciding whether a file is binary; the same
-/// heuristic git and ripgrep use.
-const BINARY_SNIFF_LEN: usize = 8 * 1024;
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     Stdin,
+    /// A file named on the command line.
     File(PathBuf),
+    /// A file found by walking a directory.
+    Found(PathBuf),
 }
 
 /// What became of reading one input.
@@ -92,7 +92,7 @@ fn walk(
         });
     let mut found = found.into_inner().unwrap_or_default();
     found.sort();
-    inputs.extend(found.into_iter().map(Input::File));
+    inputs.extend(found.into_iter().map(Input::Found));
     let mut failed = failed.into_inner().unwrap_or_default();
     failed.sort();
     errors.extend(failed);
@@ -107,68 +107,74 @@ fn is_text_file(entry: &ignore::DirEntry) -> bool {
             .is_some_and(|ext| TEXT_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
 }
 
-pub fn read(input: &Input, stdin_name: &str) -> Loaded {
-    let (name, bytes) = match input {
+/// Reads and decodes one input (see `docs/inputs.md` for the decoding policy). A binary file met
+/// in a directory walk is passed over with a note; named on the command line, it is an error.
+pub fn read(input: &Input, stdin_name: &str, options: &ReadOptions) -> Loaded {
+    let (name, bytes, walked) = match input {
         Input::Stdin => {
             let mut bytes = Vec::new();
             if let Err(error) = std::io::stdin().lock().read_to_end(&mut bytes) {
                 return Loaded::Failed(stdin_name.to_string(), format!("cannot read: {error}"));
             }
-            (stdin_name.to_string(), bytes)
+            (stdin_name.to_string(), bytes, false)
         }
-        Input::File(path) => {
+        Input::File(path) | Input::Found(path) => {
             let name = path.display().to_string();
             match std::fs::read(path) {
-                Ok(bytes) => (name, bytes),
+                Ok(bytes) => (name, bytes, matches!(input, Input::Found(_))),
                 Err(error) => return Loaded::Failed(name, format!("cannot read: {error}")),
             }
         }
     };
-    decode(name, bytes)
+    match Source::from_bytes(name, bytes, options.format, &options.decode) {
+        Ok(source) => Loaded::Text(source),
+        Err(error) if error.is_binary() && walked => {
+            Loaded::Skipped(error.location(), format!("skipped: {}", error.message()))
+        }
+        Err(error) => Loaded::Failed(error.location(), error.message()),
+    }
 }
 
-fn decode(name: String, bytes: Vec<u8>) -> Loaded {
-    let sniff = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
-    if memchr::memchr(0, sniff).is_some() {
-        return Loaded::Skipped(name, "skipped: binary file".to_string());
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => Loaded::Text(Source::new(name, text)),
-        Err(error) => {
-            let offset = error.utf8_error().valid_up_to();
-            let valid = &error.as_bytes()[..offset];
-            let line = memchr::memchr_iter(b'\n', valid).count() + 1;
-            Loaded::Failed(
-                name,
-                format!(
-                    "not valid UTF-8 (line {line}, byte offset {offset}); convert the file to UTF-8 \
-                     (for example with iconv -f GBK -t UTF-8) and check it again"
-                ),
-            )
-        }
-    }
+/// How inputs are read: `--input-format` and `--encoding`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions {
+    /// The format of every input; by extension when `None`.
+    pub format: Option<Format>,
+    pub decode: DecodeOptions,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn read_file(path: &Path, walked: bool) -> Loaded {
+        let input = if walked {
+            Input::Found(path.to_path_buf())
+        } else {
+            Input::File(path.to_path_buf())
+        };
+        read(&input, "<stdin>", &ReadOptions::default())
+    }
+
     #[test]
-    fn binary_and_invalid_text_are_told_apart() {
-        assert!(matches!(
-            decode("a".into(), b"ab\0cd".to_vec()),
-            Loaded::Skipped(..)
-        ));
-        match decode("g.txt".into(), b"ok\n\xc4\xe3\xba\xc3".to_vec()) {
+    fn binary_files_are_skipped_in_walks_and_refused_when_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let binary = dir.path().join("a.txt");
+        std::fs::write(&binary, b"ab\0cd").unwrap();
+        assert!(matches!(read_file(&binary, true), Loaded::Skipped(..)));
+        assert!(matches!(read_file(&binary, false), Loaded::Failed(..)));
+
+        let gbk = dir.path().join("g.txt");
+        std::fs::write(&gbk, b"ok\n\xc4\xe3\xba\xc3").unwrap();
+        match read_file(&gbk, true) {
             Loaded::Failed(name, message) => {
-                assert_eq!(name, "g.txt");
-                assert!(message.contains("line 2"), "{message}");
+                assert!(name.ends_with("g.txt:2:1"), "{name} {message}");
+                assert!(message.starts_with("not valid UTF-8"), "{message}");
             }
             _ => panic!("GBK bytes must not decode as UTF-8"),
         }
-        assert!(matches!(
-            decode("u".into(), "你好".as_bytes().to_vec()),
-            Loaded::Text(_)
-        ));
+        let utf8 = dir.path().join("u.txt");
+        std::fs::write(&utf8, "你好").unwrap();
+        assert!(matches!(read_file(&utf8, false), Loaded::Text(_)));
     }
 }

@@ -8,6 +8,7 @@ mod rules_cmd;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use replylint::source::{DecodeOptions, EncodingChoice, Format as InputFormat};
 use replylint::{RuleSet, Severity};
 
 /// Exit codes, as documented in the README.
@@ -98,6 +99,14 @@ pub struct CheckArgs {
     /// When to use colours (NO_COLOR is respected with `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Read every input as FORMAT instead of going by its extension (standard input is plain
+    /// text unless --stdin-filename has an extension or this is given).
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
+    pub input_format: Option<InputFormat>,
+    /// The encoding of inputs without a byte-order mark: auto (UTF-8), or a name such as gbk,
+    /// gb18030, big5, utf-16le; see docs/inputs.md.
+    #[arg(long, value_name = "NAME", default_value = "auto", value_parser = parse_encoding)]
+    pub encoding: EncodingChoice,
     /// The name to report for standard input.
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
     pub stdin_filename: String,
@@ -142,6 +151,26 @@ pub enum ColorChoice {
 
 fn parse_severity(text: &str) -> Result<Severity, String> {
     text.parse()
+}
+
+fn parse_format(text: &str) -> Result<InputFormat, String> {
+    text.parse()
+}
+
+fn parse_encoding(text: &str) -> Result<EncodingChoice, String> {
+    text.parse()
+}
+
+impl CheckArgs {
+    /// How to read each input.
+    pub fn read_options(&self) -> inputs::ReadOptions {
+        inputs::ReadOptions {
+            format: self.input_format,
+            decode: DecodeOptions {
+                encoding: self.encoding,
+            },
+        }
+    }
 }
 
 pub fn run() -> i32 {

@@ -42,6 +42,9 @@ pub fn render(
         for alternative in &diagnostic.alternatives {
             notes.push(format!("instead: {alternative}"));
         }
+        if let Some(refused) = &diagnostic.fix_refused {
+            notes.push(refused.clone());
+        }
         notes.push(format!("source: {}", rule.source));
         let report = Report::new(report_severity(diagnostic.severity))
             .with_message(diagnostic.message.as_str())

@@ -1,0 +1,366 @@
+//! Inputs: a file as read (bytes, encoding, format), and the segments of it that hold reply text.
+//!
+//! Decoding ([`decode`]) turns the bytes into text once; extraction (one module per format in
+//! [`formats`]) cuts that text into [`Segment`]s, each with a map from segment offsets back to
+//! the text and so to the exact bytes of the file. Every later stage only ever sees segments and
+//! reports offsets into [`Source::text`]; [`Source::file_offset`] turns those into file bytes.
+
+pub mod decode;
+mod segment;
+
+use std::borrow::Cow;
+use std::fmt;
+use std::ops::Range;
+use std::str::FromStr;
+use std::sync::{Arc, OnceLock};
+
+pub use decode::{DecodeOptions, Encoding, EncodingChoice};
+pub use segment::{Landing, Piece, PieceKind, RefusedFix, Segment, SegmentMap};
+
+/// The shape of an input, which decides what in it is reply text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Format {
+    /// The whole text is one reply.
+    #[default]
+    Text,
+}
+
+impl Format {
+    /// Every format and the names `--input-format` accepts for it.
+    pub const NAMES: &'static [(&'static str, Format)] =
+        &[("txt", Format::Text), ("text", Format::Text)];
+
+    /// The format a file name's extension implies; plain text for anything unknown.
+    pub fn from_name(name: &str) -> Format {
+        let extension = std::path::Path::new(name)
+            .extension()
+            .and_then(|extension| extension.to_str())
+            .map(str::to_ascii_lowercase);
+        extension
+            .and_then(|extension| extension.parse().ok())
+            .unwrap_or_default()
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "txt",
+        }
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Format::NAMES
+            .iter()
+            .find(|(known, _)| known.eq_ignore_ascii_case(name))
+            .map(|&(_, format)| format)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Format::NAMES.iter().map(|(name, _)| *name).collect();
+                format!(
+                    "unknown input format {name:?}; use one of {}",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why an input could not be read as text of its format.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SourceError {
+    #[error("{name}: binary file (NUL byte at byte offset {offset})")]
+    Binary { name: String, offset: usize },
+    #[error(
+        "{name}:{line}:{column}: not valid UTF-8 (byte offset {offset}){}",
+        match guess {
+            Some(guess) => format!("; it looks like {guess}: check it with --encoding {} or convert it to UTF-8", encoding_flag(guess)),
+            None => "; convert it to UTF-8, or name its encoding with --encoding (gbk, big5, …)".to_string(),
+        }
+    )]
+    InvalidUtf8 {
+        name: String,
+        line: usize,
+        column: usize,
+        offset: usize,
+        /// The encoding the bytes most likely are, when a detector is confident.
+        guess: Option<String>,
+    },
+    #[error("{name}: looks like {encoding} without a byte-order mark; add one, convert the file to UTF-8, or pass --encoding {}", encoding.to_ascii_lowercase())]
+    Utf16WithoutBom {
+        name: String,
+        encoding: &'static str,
+    },
+    #[error("{name}:{line}:{column}: not valid {encoding} (byte offset {offset}); is --encoding right for this file?")]
+    Malformed {
+        name: String,
+        encoding: &'static str,
+        line: usize,
+        column: usize,
+        offset: usize,
+    },
+    #[error("{name}:{line}:{column}: decodes as {encoding} but would not be written back to the same bytes; convert it to UTF-8")]
+    NoRoundTrip {
+        name: String,
+        encoding: &'static str,
+        line: usize,
+        column: usize,
+    },
+    #[error("{name}: is valid UTF-8, so --encoding {encoding} would garble it; drop --encoding for this file")]
+    Utf8WhenForced {
+        name: String,
+        encoding: &'static str,
+    },
+    #[error("{name}:{line}:{column}: {character:?} cannot be written in {encoding}")]
+    Unencodable {
+        name: String,
+        encoding: &'static str,
+        character: char,
+        line: usize,
+        column: usize,
+    },
+}
+
+fn encoding_flag(guess: &str) -> String {
+    guess
+        .split_whitespace()
+        .next()
+        .unwrap_or(guess)
+        .to_ascii_lowercase()
+}
+
+impl SourceError {
+    /// The input the error is about.
+    pub fn name(&self) -> &str {
+        match self {
+            SourceError::Binary { name, .. }
+            | SourceError::InvalidUtf8 { name, .. }
+            | SourceError::Utf16WithoutBom { name, .. }
+            | SourceError::Malformed { name, .. }
+            | SourceError::NoRoundTrip { name, .. }
+            | SourceError::Utf8WhenForced { name, .. }
+            | SourceError::Unencodable { name, .. } => name,
+        }
+    }
+
+    /// Where the error is: `name:line:column`, or just the name when no place is known.
+    pub fn location(&self) -> String {
+        let full = self.to_string();
+        let after_name = full.get(self.name().len()..).unwrap_or_default();
+        match after_name.find(": ") {
+            Some(end) => format!("{}{}", self.name(), &after_name[..end]),
+            None => self.name().to_string(),
+        }
+    }
+
+    /// The message without the [`SourceError::location`], for front ends that print it apart.
+    pub fn message(&self) -> String {
+        let full = self.to_string();
+        let location = self.location();
+        full.get(location.len()..)
+            .map(|rest| rest.trim_start_matches(": ").to_string())
+            .unwrap_or(full)
+    }
+
+    /// Whether the input is simply not text (skipped with a note in a directory walk).
+    pub fn is_binary(&self) -> bool {
+        matches!(self, SourceError::Binary { .. })
+    }
+}
+
+/// One input: a file, or standard input.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The name diagnostics use: the path as given, or `<stdin>`.
+    pub name: String,
+    /// The decoded text, without a byte-order mark. Diagnostic spans are offsets into it.
+    pub text: String,
+    format: Format,
+    encoding: Encoding,
+    /// The bytes as read, when they are not simply `text` (a BOM, another encoding).
+    raw: Option<Arc<[u8]>>,
+    /// (text offset, file offset) pairs for encodings other than UTF-8, built when first needed.
+    checkpoints: OnceLock<Arc<[(usize, usize)]>>,
+}
+
+impl Source {
+    /// A plain-text source made from a string (UTF-8, no byte-order mark).
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Source {
+        Source {
+            name: name.into(),
+            text: text.into(),
+            format: Format::Text,
+            encoding: Encoding::UTF_8,
+            raw: None,
+            checkpoints: OnceLock::new(),
+        }
+    }
+
+    /// Decodes the bytes of a file (see [`decode`] for the policy) as `format`, or as the format
+    /// its name implies.
+    pub fn from_bytes(
+        name: impl Into<String>,
+        bytes: Vec<u8>,
+        format: Option<Format>,
+        options: &DecodeOptions,
+    ) -> Result<Source, SourceError> {
+        let name = name.into();
+        let format = format.unwrap_or_else(|| Format::from_name(&name));
+        let (text, encoding) = decode::decode(&name, &bytes, options)?;
+        let raw = (encoding != Encoding::UTF_8).then(|| Arc::from(bytes));
+        let source = Source {
+            name,
+            text,
+            format,
+            encoding,
+            raw,
+            checkpoints: OnceLock::new(),
+        };
+        Ok(source)
+    }
+
+    /// The same input holding `text` instead: same name, format and encoding. The fixer uses it
+    /// between passes; [`Source::bytes`] of the result is `text` encoded, not the file as read.
+    pub fn with_text(&self, text: String) -> Result<Source, SourceError> {
+        Ok(Source {
+            name: self.name.clone(),
+            text,
+            format: self.format,
+            encoding: self.encoding,
+            raw: None,
+            checkpoints: OnceLock::new(),
+        })
+    }
+
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// The bytes of the file as read (for a source made from text, the text in its encoding).
+    pub fn bytes(&self) -> Cow<'_, [u8]> {
+        match &self.raw {
+            Some(raw) => Cow::Borrowed(raw),
+            None if self.encoding == Encoding::UTF_8 => Cow::Borrowed(self.text.as_bytes()),
+            None => Cow::Owned(self.encoding.encode(&self.text).unwrap_or_default()),
+        }
+    }
+
+    /// `text` as file bytes in this source's encoding, with its byte-order mark: what a fixed
+    /// file is written as. Fails on a character the encoding cannot represent.
+    pub fn encode(&self, text: &str) -> Result<Vec<u8>, SourceError> {
+        self.encoding.encode(text).map_err(|character| {
+            let offset = text.find(character).unwrap_or(0);
+            let (line, column) = line_column(text, offset);
+            SourceError::Unencodable {
+                name: self.name.clone(),
+                encoding: self.encoding.name(),
+                character,
+                line,
+                column,
+            }
+        })
+    }
+
+    /// The byte offset in the file of byte `offset` of [`Source::text`].
+    pub fn file_offset(&self, offset: usize) -> usize {
+        if self.encoding.is_utf8() {
+            return self.encoding.file_offset(&self.text, &[], offset);
+        }
+        let checkpoints = self
+            .checkpoints
+            .get_or_init(|| Arc::from(self.encoding.checkpoints(&self.text)));
+        self.encoding.file_offset(&self.text, checkpoints, offset)
+    }
+
+    /// The pieces of the source that hold reply text.
+    pub fn segments(&self) -> Vec<Segment<'_>> {
+        match self.format {
+            Format::Text => vec![Segment::contiguous(&self.text, 0, self.encoding)],
+        }
+    }
+}
+
+/// Line starts of a text, for turning byte offsets into 1-based line and column.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|index| index + 1));
+        LineIndex { starts }
+    }
+
+    /// 1-based line and 1-based column in characters of byte `offset`.
+    pub fn line_column(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = self.starts.partition_point(|&start| start <= offset) - 1;
+        let line_start = self.starts[line];
+        let column = text
+            .get(line_start..offset)
+            .map_or(offset - line_start, |prefix| prefix.chars().count());
+        (line + 1, column + 1)
+    }
+
+    /// Byte range of the 1-based `line`, without its line ending.
+    pub fn line_range(&self, text: &str, line: usize) -> Range<usize> {
+        let start = self.starts.get(line - 1).copied().unwrap_or(text.len());
+        let end = self.starts.get(line).map_or(text.len(), |&next| next - 1);
+        let end = if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
+            end - 1
+        } else {
+            end
+        };
+        start..end.max(start)
+    }
+}
+
+/// The largest character boundary at or before `offset` (clamped to the text).
+pub(crate) fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// The smallest character boundary at or after `offset` (clamped to the text).
+pub(crate) fn ceil_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset
+}
+
+/// 1-based line and column (in characters) of `offset`, without building an index.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    LineIndex::new(text).line_column(text, offset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters() {
+        let text = "第一行\n你必须先填表\r\nlast";
+        let index = LineIndex::new(text);
+        let offset = text.find("先").unwrap();
+        assert_eq!(index.line_column(text, offset), (2, 4));
+        assert_eq!(&text[index.line_range(text, 2)], "你必须先填表");
+        assert_eq!(index.line_column(text, text.len()), (3, 5));
+    }
+}

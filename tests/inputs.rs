@@ -1,0 +1,203 @@
+//! The real binary on files in each encoding and format: what is read, where findings are
+//! reported, and what a fix writes back. Encoded fixtures are generated here from Rust strings,
+//! so the repository holds no file a text editor could silently re-encode.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// `replylint check` with only the demo packs loaded.
+fn check() -> Command {
+    let mut command = Command::cargo_bin("replylint").unwrap();
+    command
+        .arg("check")
+        .arg("--no-builtin")
+        .arg("--rules")
+        .arg(fixtures().join("packs/demo"))
+        .arg("--rules")
+        .arg(fixtures().join("packs/demo-en"))
+        .env_remove("NO_COLOR");
+    command
+}
+
+fn json_of(output: &[u8]) -> Vec<Value> {
+    let value: Value = serde_json::from_slice(output).expect("stdout is JSON");
+    value.as_array().expect("a JSON array").clone()
+}
+
+fn utf16le_with_bom(text: &str) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    bytes
+}
+
+#[test]
+fn gbk_is_read_only_when_asked_and_offsets_are_file_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("library.txt");
+    let (bytes, _, _) = encoding_rs::GBK.encode("第一行\n我看你搞错了。\n");
+    fs::write(&path, &bytes).unwrap();
+
+    check()
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("library.txt:1:1: not valid UTF-8"))
+        .stderr(predicate::str::contains("--encoding gbk"));
+
+    let output = check()
+        .args(["--format", "json", "--encoding", "gbk"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let findings = json_of(&output.stdout);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let finding = &findings[0];
+    assert_eq!(finding["rule"], "demo.blame.you-are-wrong");
+    assert_eq!(
+        (finding["line"].as_u64(), finding["column"].as_u64()),
+        (Some(2), Some(3))
+    );
+    // 第一行\n is 7 bytes of GBK, 我看 4 more: the finding starts at byte 11 of the file.
+    assert_eq!(finding["start"], 11);
+    assert_eq!(finding["end"], 19);
+    assert_eq!(finding["text"], "你搞错了");
+}
+
+#[test]
+fn gbk_fix_is_written_back_in_gbk() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("library.txt");
+    let (bytes, _, _) = encoding_rs::GBK.encode("我看你搞错了。\n");
+    fs::write(&path, &bytes).unwrap();
+    check()
+        .args([
+            "--encoding",
+            "gbk",
+            "--fix",
+            "--unsafe-fixes",
+            "--format",
+            "line",
+        ])
+        .arg(&path)
+        .assert()
+        .code(0);
+    let written = fs::read(&path).unwrap();
+    let (expected, _, _) = encoding_rs::GBK.encode("我看我觉得这里存在误解。\n");
+    assert_eq!(written, &expected[..]);
+}
+
+#[test]
+fn big5_is_decoded_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zh-hant.txt");
+    let (bytes, _, _) = encoding_rs::BIG5.encode("請等一下。\n");
+    fs::write(&path, &bytes).unwrap();
+    check()
+        .args(["--encoding", "big5", "--format", "line"])
+        .arg(&path)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "zh-hant.txt:1:2: hint demo.waiting.thanks",
+        ))
+        .stdout(predicate::str::contains("請您稍等一下"));
+}
+
+#[test]
+fn utf16_with_bom_is_read_and_fixed_in_utf16() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("reply.txt");
+    fs::write(&path, utf16le_with_bom("你搞错了。\n")).unwrap();
+    let output = check()
+        .args(["--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let findings = json_of(&output.stdout);
+    assert_eq!(findings[0]["column"], 1, "the BOM is not a column");
+    assert_eq!(findings[0]["start"], 2, "but it is a byte of the file");
+    assert_eq!(findings[0]["end"], 10);
+
+    check()
+        .args(["--fix", "--unsafe-fixes"])
+        .arg(&path)
+        .assert()
+        .code(0);
+    assert_eq!(
+        fs::read(&path).unwrap(),
+        utf16le_with_bom("我觉得这里存在误解。\n")
+    );
+}
+
+#[test]
+fn utf16_without_bom_is_an_error_not_a_skip() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("reply.txt");
+    let bytes: Vec<u8> = "Sorry, I can't do that.\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    fs::write(&path, bytes).unwrap();
+    check()
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "UTF-16LE without a byte-order mark",
+        ));
+}
+
+#[test]
+fn binary_files_are_noted_in_walks_and_errors_when_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("image.txt");
+    fs::write(&path, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    check()
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("note:"))
+        .stderr(predicate::str::contains("image.txt: skipped: binary file"));
+    check()
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("image.txt: binary file"));
+}
+
+#[test]
+fn utf8_bom_is_not_a_column_but_is_a_byte() {
+    let output = check()
+        .args(["--format", "json"])
+        .write_stdin("\u{FEFF}你搞错了")
+        .output()
+        .unwrap();
+    let findings = json_of(&output.stdout);
+    assert_eq!(findings[0]["column"], 1);
+    assert_eq!(findings[0]["start"], 3);
+}
+
+#[test]
+fn unknown_encodings_and_formats_are_usage_errors() {
+    check()
+        .args(["--encoding", "klingon"])
+        .write_stdin("ok")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown encoding"));
+    check()
+        .args(["--input-format", "docx"])
+        .write_stdin("ok")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown input format"));
+}
