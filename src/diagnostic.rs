@@ -31,6 +31,9 @@ pub struct Diagnostic {
     /// written safely where the finding stands (an escape it would cut, a character the file's
     /// encoding lacks). Shown as a note.
     pub fix_refused: Option<String>,
+    /// The record the finding is in, for structured inputs: a JSON Pointer, a YAML path,
+    /// `row 12, column content`, a Markdown heading path.
+    pub locator: Option<String>,
 }
 
 /// A replacement of one byte range of the source.
@@ -129,6 +132,7 @@ impl<'a> DiagnosticBuilder<'a> {
             alternatives,
             fix,
             fix_refused,
+            locator: self.segment.locator.as_deref().map(str::to_string),
         })
     }
 

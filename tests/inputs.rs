@@ -201,3 +201,115 @@ fn unknown_encodings_and_formats_are_usage_errors() {
         .code(2)
         .stderr(predicate::str::contains("unknown input format"));
 }
+
+fn line_output(args: &[&str], path: &Path) -> String {
+    let output = check()
+        .args(["--format", "line"])
+        .args(args)
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(output.status.code().unwrap_or(2) < 2, "{output:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Runs `--fix --unsafe-fixes` on a copy of `fixture` and returns (before, after).
+fn fixed_copy(fixture: &str, args: &[&str]) -> (String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(fixture);
+    let before = fs::read_to_string(fixtures().join("inputs").join(fixture)).unwrap();
+    fs::write(&path, &before).unwrap();
+    let output = check()
+        .args(["--fix", "--unsafe-fixes", "--format", "line"])
+        .args(args)
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(output.status.code().unwrap_or(2) < 2, "{output:?}");
+    (before, fs::read_to_string(&path).unwrap())
+}
+
+#[test]
+fn json_values_are_linted_at_their_place_in_the_file() {
+    let path = fixtures().join("inputs/macros.json");
+    let output = line_output(&[], &path);
+    let name = path.display().to_string();
+    let lines: Vec<String> = output
+        .lines()
+        .map(|line| line.replacen(&name, "macros.json", 1))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "macros.json:5:25: [/macros/0/title] info demo-en.command.must: Ask, don't order. → could you please send the receipt?",
+            "macros.json:9:85: [/macros/0/actions/1/value] warning demo-en.negative.i-cant: Say what you can do, not what you can't. → Here's what I can do",
+            "macros.json:9:112: [/macros/0/actions/1/value] info demo-en.command.must: Ask, don't order. → could you please send the receipt\" first?",
+            "macros.json:14:17: [/macros/1/title] warning demo.blame.you-are-wrong: 直接说客户错了会引起对抗。 → 我觉得这里存在误解",
+            "macros.json:16:50: [/macros/1/actions/0/value] hint demo.waiting.thanks: 感谢等待比道歉更积极。 → 请您稍等一下",
+        ],
+        "{output}"
+    );
+    // With a selection only the selected values are linted.
+    let selected = line_output(&["--keys", "macros[].title"], &path);
+    assert_eq!(selected.lines().count(), 2, "{selected}");
+    assert!(
+        selected.lines().all(|line| line.contains("/title]")),
+        "{selected}"
+    );
+}
+
+#[test]
+fn json_fixes_are_escaped_and_the_file_still_parses() {
+    let (before, after) = fixed_copy("macros.json", &[]);
+    let before: Value = serde_json::from_str(&before).unwrap();
+    let after: Value = serde_json::from_str(&after).expect("the fixed file is still JSON");
+    assert_eq!(
+        after["macros"][1]["title"],
+        "我觉得这里存在误解 (escaped title)"
+    );
+    assert_eq!(
+        after["macros"][0]["actions"][1]["value"],
+        "Hi {{ticket.requester.first_name}},\n\nHere's what I can do refund this yet: \"you must send the receipt\" first."
+    );
+    // Values no fix touched are unchanged.
+    assert_eq!(after["macros"][0]["url"], before["macros"][0]["url"]);
+    assert_eq!(
+        after["macros"][1]["你搞错了"],
+        before["macros"][1]["你搞错了"]
+    );
+    assert_eq!(after["macros"][0]["id"], before["macros"][0]["id"]);
+}
+
+#[test]
+fn broken_json_is_an_error_with_its_place_and_other_files_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.json");
+    fs::write(&broken, "{\"macros\": [{\"title\": \"你搞错了\"}\n").unwrap();
+    let good = dir.path().join("good.jsonl");
+    fs::write(&good, "{\"text\": \"你搞错了\"}\n").unwrap();
+    check()
+        .args(["--format", "line"])
+        .arg(&broken)
+        .arg(&good)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("broken.json:2:1: not valid JSON"))
+        .stdout(predicate::str::contains("good.jsonl:1:11: [/text] warning"));
+}
+
+#[test]
+fn input_format_overrides_the_extension_also_for_stdin() {
+    check()
+        .args(["--format", "line", "--input-format", "json"])
+        .write_stdin("{\"你搞错了\": \"你搞错了\"}")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "<stdin>:1:11: [/你搞错了] warning",
+        ));
+    check()
+        .args(["--format", "line", "--stdin-filename", "reply.json"])
+        .write_stdin("{\"你搞错了\": 1}")
+        .assert()
+        .code(0);
+}

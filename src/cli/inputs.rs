@@ -4,7 +4,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use replylint::source::{DecodeOptions, Format};
+use replylint::source::DecodeOptions;
 use replylint::Source;
 
 /// File name extensions checked when walking a directory. Files named explicitly on the
@@ -109,7 +109,7 @@ fn is_text_file(entry: &ignore::DirEntry) -> bool {
 
 /// Reads and decodes one input (see `docs/inputs.md` for the decoding policy). A binary file met
 /// in a directory walk is passed over with a note; named on the command line, it is an error.
-pub fn read(input: &Input, stdin_name: &str, options: &ReadOptions) -> Loaded {
+pub fn read(input: &Input, stdin_name: &str, options: &DecodeOptions) -> Loaded {
     let (name, bytes, walked) = match input {
         Input::Stdin => {
             let mut bytes = Vec::new();
@@ -126,21 +126,13 @@ pub fn read(input: &Input, stdin_name: &str, options: &ReadOptions) -> Loaded {
             }
         }
     };
-    match Source::from_bytes(name, bytes, options.format, &options.decode) {
+    match Source::from_bytes(name, bytes, options) {
         Ok(source) => Loaded::Text(source),
         Err(error) if error.is_binary() && walked => {
             Loaded::Skipped(error.location(), format!("skipped: {}", error.message()))
         }
         Err(error) => Loaded::Failed(error.location(), error.message()),
     }
-}
-
-/// How inputs are read: `--input-format` and `--encoding`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ReadOptions {
-    /// The format of every input; by extension when `None`.
-    pub format: Option<Format>,
-    pub decode: DecodeOptions,
 }
 
 #[cfg(test)]
@@ -153,7 +145,7 @@ mod tests {
         } else {
             Input::File(path.to_path_buf())
         };
-        read(&input, "<stdin>", &ReadOptions::default())
+        read(&input, "<stdin>", &DecodeOptions::default())
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Compiler-style diagnostics: the line, the phrase underlined, the message, the rewrite.
 
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as ReportSeverity};
-use codespan_reporting::files::SimpleFile;
+use codespan_reporting::files::{Error as FilesError, Files, SimpleFile};
 use codespan_reporting::term::{self, Config};
 use termcolor::WriteColor;
 
@@ -53,9 +53,49 @@ pub fn render(
                 Label::primary((), diagnostic.span.clone()).with_message(label)
             ])
             .with_notes(notes);
-        term::emit_to_write_style(out, &config, &file, &report).map_err(std::io::Error::other)?;
+        let named = Named {
+            file: &file,
+            name: match &diagnostic.locator {
+                Some(locator) => format!("{} ({locator})", source.name),
+                None => source.name.clone(),
+            },
+        };
+        term::emit_to_write_style(out, &config, &named, &report).map_err(std::io::Error::other)?;
     }
     Ok(())
+}
+
+/// A file shown under another name (the path with the finding's record), without recounting its
+/// lines for every finding.
+struct Named<'f> {
+    file: &'f SimpleFile<&'f str, &'f str>,
+    name: String,
+}
+
+impl<'a> Files<'a> for Named<'_> {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(&self.name)
+    }
+
+    fn source(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(self.file.source())
+    }
+
+    fn line_index(&'a self, (): (), byte_index: usize) -> Result<usize, FilesError> {
+        self.file.line_index((), byte_index)
+    }
+
+    fn line_range(
+        &'a self,
+        (): (),
+        line_index: usize,
+    ) -> Result<std::ops::Range<usize>, FilesError> {
+        self.file.line_range((), line_index)
+    }
 }
 
 /// A rule file problem, pointing at the offending value.

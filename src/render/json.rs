@@ -25,6 +25,9 @@ pub struct JsonDiagnostic<'a> {
     pub alternatives: &'a [String],
     pub fix: Option<JsonFix<'a>>,
     pub source: &'a str,
+    /// The record the finding is in (structured inputs only; see docs/inputs.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locator: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -64,6 +67,7 @@ pub fn objects<'a>(source: &'a Source, diagnostics: &'a [Diagnostic]) -> Vec<Jso
                     safety: fix.safety.as_str(),
                 }),
                 source: &diagnostic.rule.source,
+                locator: diagnostic.locator.as_deref(),
             }
         })
         .collect()

@@ -204,10 +204,13 @@ impl FromStr for EncodingChoice {
     }
 }
 
-/// How inputs are decoded.
-#[derive(Debug, Clone, Copy, Default)]
+/// How inputs are read: their encoding, their format, and what in them to lint.
+#[derive(Debug, Clone, Default)]
 pub struct DecodeOptions {
     pub encoding: EncodingChoice,
+    /// The format of every input; by file name extension when `None`.
+    pub format: Option<super::Format>,
+    pub selection: std::sync::Arc<super::Selection>,
 }
 
 /// The text of `bytes`, and the encoding it was read in.
@@ -440,7 +443,14 @@ mod tests {
 
     fn forced(label: &str, bytes: &[u8]) -> Result<(String, Encoding), SourceError> {
         let encoding = label.parse().unwrap();
-        decode("f", bytes, &DecodeOptions { encoding })
+        decode(
+            "f",
+            bytes,
+            &DecodeOptions {
+                encoding,
+                ..DecodeOptions::default()
+            },
+        )
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! reports offsets into [`Source::text`]; [`Source::file_offset`] turns those into file bytes.
 
 pub mod decode;
+pub mod formats;
 mod segment;
 
 use std::borrow::Cow;
@@ -15,6 +16,7 @@ use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 
 pub use decode::{DecodeOptions, Encoding, EncodingChoice};
+pub use formats::{KeyPath, Selection};
 pub use segment::{Landing, Piece, PieceKind, RefusedFix, Segment, SegmentMap};
 
 /// The shape of an input, which decides what in it is reply text.
@@ -23,12 +25,21 @@ pub enum Format {
     /// The whole text is one reply.
     #[default]
     Text,
+    /// String values of a JSON document.
+    Json,
+    /// String values of JSON Lines (`.jsonl`, `.ndjson`): one document per line.
+    Jsonl,
 }
 
 impl Format {
     /// Every format and the names `--input-format` accepts for it.
-    pub const NAMES: &'static [(&'static str, Format)] =
-        &[("txt", Format::Text), ("text", Format::Text)];
+    pub const NAMES: &'static [(&'static str, Format)] = &[
+        ("txt", Format::Text),
+        ("text", Format::Text),
+        ("json", Format::Json),
+        ("jsonl", Format::Jsonl),
+        ("ndjson", Format::Jsonl),
+    ];
 
     /// The format a file name's extension implies; plain text for anything unknown.
     pub fn from_name(name: &str) -> Format {
@@ -41,9 +52,20 @@ impl Format {
             .unwrap_or_default()
     }
 
+    /// The format's name in prose: `JSON`, `CSV`, …
+    pub fn describe(self) -> &'static str {
+        match self {
+            Format::Text => "plain text",
+            Format::Json => "JSON",
+            Format::Jsonl => "JSON Lines",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Text => "txt",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
         }
     }
 }
@@ -117,6 +139,14 @@ pub enum SourceError {
         name: String,
         encoding: &'static str,
     },
+    #[error("{name}:{line}:{column}: not valid {}: {message}", format.describe())]
+    Syntax {
+        name: String,
+        format: Format,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{name}:{line}:{column}: {character:?} cannot be written in {encoding}")]
     Unencodable {
         name: String,
@@ -145,6 +175,7 @@ impl SourceError {
             | SourceError::Malformed { name, .. }
             | SourceError::NoRoundTrip { name, .. }
             | SourceError::Utf8WhenForced { name, .. }
+            | SourceError::Syntax { name, .. }
             | SourceError::Unencodable { name, .. } => name,
         }
     }
@@ -187,6 +218,9 @@ pub struct Source {
     raw: Option<Arc<[u8]>>,
     /// (text offset, file offset) pairs for encodings other than UTF-8, built when first needed.
     checkpoints: OnceLock<Arc<[(usize, usize)]>>,
+    /// What the format says is reply text; unused for plain text.
+    extracted: Arc<[formats::Extracted]>,
+    selection: Arc<Selection>,
 }
 
 impl Source {
@@ -199,43 +233,91 @@ impl Source {
             encoding: Encoding::UTF_8,
             raw: None,
             checkpoints: OnceLock::new(),
+            extracted: Arc::from(Vec::new()),
+            selection: Arc::default(),
         }
     }
 
-    /// Decodes the bytes of a file (see [`decode`] for the policy) as `format`, or as the format
-    /// its name implies.
+    /// Reads `text` as `format`: the reply text in it is cut out now, so a syntax error is
+    /// reported here, with its line and column.
+    pub fn from_text(
+        name: impl Into<String>,
+        text: impl Into<String>,
+        format: Format,
+        selection: Arc<Selection>,
+    ) -> Result<Source, SourceError> {
+        let mut source = Source::new(name, text);
+        source.format = format;
+        source.selection = selection;
+        source.extract()?;
+        Ok(source)
+    }
+
+    fn extract(&mut self) -> Result<(), SourceError> {
+        let mut extracted = Vec::new();
+        let result = match self.format {
+            Format::Text => Ok(()),
+            Format::Json | Format::Jsonl => formats::json::extract(
+                &self.text,
+                self.format == Format::Jsonl,
+                &self.selection,
+                &mut extracted,
+            ),
+        };
+        if let Err(error) = result {
+            let (line, column) = line_column(&self.text, error.offset);
+            return Err(SourceError::Syntax {
+                name: self.name.clone(),
+                format: self.format,
+                line,
+                column,
+                message: error.message,
+            });
+        }
+        self.extracted = Arc::from(extracted);
+        Ok(())
+    }
+
+    /// Decodes the bytes of a file (see [`decode`] for the policy) and reads it as
+    /// `options.format`, or as the format its name implies.
     pub fn from_bytes(
         name: impl Into<String>,
         bytes: Vec<u8>,
-        format: Option<Format>,
         options: &DecodeOptions,
     ) -> Result<Source, SourceError> {
         let name = name.into();
-        let format = format.unwrap_or_else(|| Format::from_name(&name));
+        let format = options.format.unwrap_or_else(|| Format::from_name(&name));
         let (text, encoding) = decode::decode(&name, &bytes, options)?;
         let raw = (encoding != Encoding::UTF_8).then(|| Arc::from(bytes));
-        let source = Source {
+        let mut source = Source {
             name,
             text,
             format,
             encoding,
             raw,
             checkpoints: OnceLock::new(),
+            extracted: Arc::from(Vec::new()),
+            selection: options.selection.clone(),
         };
+        source.extract()?;
         Ok(source)
     }
 
     /// The same input holding `text` instead: same name, format and encoding. The fixer uses it
     /// between passes; [`Source::bytes`] of the result is `text` encoded, not the file as read.
     pub fn with_text(&self, text: String) -> Result<Source, SourceError> {
-        Ok(Source {
+        let mut source = Source {
             name: self.name.clone(),
             text,
             format: self.format,
             encoding: self.encoding,
             raw: None,
             checkpoints: OnceLock::new(),
-        })
+            extracted: Arc::from(Vec::new()),
+            selection: self.selection.clone(),
+        };
+        source.extract()?;
+        Ok(source)
     }
 
     pub fn format(&self) -> Format {
@@ -286,6 +368,17 @@ impl Source {
     pub fn segments(&self) -> Vec<Segment<'_>> {
         match self.format {
             Format::Text => vec![Segment::contiguous(&self.text, 0, self.encoding)],
+            _ => self
+                .extracted
+                .iter()
+                .map(|extracted| Segment {
+                    text: Cow::Borrowed(&extracted.text),
+                    map: SegmentMap::Pieces(Cow::Borrowed(&extracted.pieces)),
+                    landing: extracted.landing,
+                    encoding: self.encoding,
+                    locator: extracted.locator.as_deref().map(Cow::Borrowed),
+                })
+                .collect(),
         }
     }
 }

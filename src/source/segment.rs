@@ -345,7 +345,10 @@ mod tests {
         let (_, encoding) = super::super::decode::decode(
             "g",
             &bytes,
-            &super::super::DecodeOptions { encoding: gbk },
+            &super::super::DecodeOptions {
+                encoding: gbk,
+                ..Default::default()
+            },
         )
         .unwrap();
         let plain = Segment::contiguous("你好", 0, encoding);
