@@ -313,3 +313,68 @@ fn input_format_overrides_the_extension_also_for_stdin() {
         .assert()
         .code(0);
 }
+
+#[test]
+fn csv_cells_of_reply_columns_are_linted_at_their_place() {
+    let path = fixtures().join("inputs/canned.csv");
+    let output = line_output(&[], &path);
+    let name = path.display().to_string();
+    let lines: Vec<String> = output
+        .lines()
+        .map(|line| line.replacen(&name, "canned.csv", 1))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "canned.csv:2:50: [row 2, column content_html] warning demo-en.negative.i-cant: Say what you can do, not what you can't. → here's what I can do",
+            "canned.csv:3:27: [row 3, column content_html] warning demo.blame.you-are-wrong: 直接说客户错了会引起对抗。 → 我觉得这里存在误解",
+            "canned.csv:4:2: [row 3, column content_html] hint demo.waiting.thanks: 感谢等待比道歉更积极。 → 请您稍等一下",
+            "canned.csv:5:35: [row 4, column content_html] info demo-en.command.must: Ask, don't order. → Could you please restart the app?",
+        ],
+        "{output}"
+    );
+    // The title column is not a reply column.
+    let titles = line_output(&["--columns", "title"], &path);
+    assert_eq!(titles.lines().count(), 1, "{titles}");
+    assert!(titles.contains("[row 3, column title]"), "{titles}");
+}
+
+#[test]
+fn csv_fixes_keep_the_table() {
+    let (before, after) = fixed_copy("canned.csv", &[]);
+    let read = |text: &str| -> Vec<Vec<String>> {
+        csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .map(|record| record.unwrap().iter().map(str::to_string).collect())
+            .collect()
+    };
+    let (before, after) = (read(&before), read(&after));
+    assert_eq!(before.len(), after.len());
+    assert_eq!(
+        after[0][2],
+        "Hi {{ticket.requester.name}}, here's what I can do refund before the item arrives."
+    );
+    assert_eq!(
+        after[1][2],
+        "您好,\"我觉得这里存在误解\"这句话不要说。\n请请您稍等一下,我们马上处理。"
+    );
+    for (row_before, row_after) in before.iter().zip(&after) {
+        assert_eq!(row_before[0], row_after[0]);
+        assert_eq!(row_before[1], row_after[1], "titles are not fixed");
+        assert_eq!(row_before[3], row_after[3]);
+    }
+}
+
+#[test]
+fn unbalanced_csv_quotes_are_an_error_with_their_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.csv");
+    fs::write(&path, "id,content\n1,\"never closed\n2,fine\n").unwrap();
+    check()
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "broken.csv:2:3: not valid CSV: this quoted cell is never closed",
+        ));
+}

@@ -29,6 +29,10 @@ pub enum Format {
     Json,
     /// String values of JSON Lines (`.jsonl`, `.ndjson`): one document per line.
     Jsonl,
+    /// Cells of the reply columns of a comma-separated table.
+    Csv,
+    /// Cells of the reply columns of a tab-separated table.
+    Tsv,
 }
 
 impl Format {
@@ -39,6 +43,8 @@ impl Format {
         ("json", Format::Json),
         ("jsonl", Format::Jsonl),
         ("ndjson", Format::Jsonl),
+        ("csv", Format::Csv),
+        ("tsv", Format::Tsv),
     ];
 
     /// The format a file name's extension implies; plain text for anything unknown.
@@ -58,6 +64,8 @@ impl Format {
             Format::Text => "plain text",
             Format::Json => "JSON",
             Format::Jsonl => "JSON Lines",
+            Format::Csv => "CSV",
+            Format::Tsv => "TSV",
         }
     }
 
@@ -66,6 +74,8 @@ impl Format {
             Format::Text => "txt",
             Format::Json => "json",
             Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Tsv => "tsv",
         }
     }
 }
@@ -260,6 +270,16 @@ impl Source {
             Format::Json | Format::Jsonl => formats::json::extract(
                 &self.text,
                 self.format == Format::Jsonl,
+                &self.selection,
+                &mut extracted,
+            ),
+            Format::Csv | Format::Tsv => formats::csv::extract(
+                &self.text,
+                if self.format == Format::Csv {
+                    b','
+                } else {
+                    b'\t'
+                },
                 &self.selection,
                 &mut extracted,
             ),

@@ -185,6 +185,34 @@ impl<'a> Segment<'a> {
                 }
             }
         }
+        if let Landing::CsvCell {
+            quoted: false,
+            delimiter,
+        } = self.landing
+        {
+            let needs_quotes = |text: &str| {
+                text.bytes()
+                    .any(|byte| matches!(byte, b'"' | b'\n' | b'\r') || byte == delimiter)
+            };
+            if needs_quotes(replacement) {
+                // The cell must become a quoted one: rewrite it whole, which changes no text
+                // but the replaced range.
+                let cell = format!(
+                    "{}{}{}",
+                    &self.text[..range.start],
+                    replacement,
+                    &self.text[range.end..]
+                );
+                let written = format!("\"{}\"", cell.replace('"', "\"\""));
+                if let Some(character) = self.encoding.unencodable(&written) {
+                    return Err(refuse(format!(
+                        "{character:?} cannot be written in {}, the file's encoding",
+                        self.encoding.name()
+                    )));
+                }
+                return Ok((self.to_source(0..self.text.len()), written));
+            }
+        }
         let written = self.escape(replacement)?;
         if let Some(character) = self.encoding.unencodable(&written) {
             return Err(refuse(format!(
@@ -225,16 +253,11 @@ impl<'a> Segment<'a> {
                 out
             }
             Landing::CsvCell { quoted, delimiter } => {
+                let _ = delimiter;
                 if quoted {
                     text.replace('"', "\"\"")
-                } else if text
-                    .bytes()
-                    .any(|byte| matches!(byte, b'"' | b'\n' | b'\r') || byte == delimiter)
-                {
-                    return Err(refuse(
-                        "the rewrite would need the unquoted cell to be quoted",
-                    ));
                 } else {
+                    // `replacement` quotes the whole cell when the text needs it.
                     text.to_string()
                 }
             }
@@ -324,7 +347,7 @@ mod tests {
             },
             ..csv.clone()
         };
-        assert!(bare.replacement(0..1, "a, b").is_err());
+        assert_eq!(bare.replacement(0..1, "a, b").unwrap().1, "\"a, b\"");
         let html = Segment {
             landing: Landing::HtmlAttribute { quote: b'"' },
             ..csv.clone()

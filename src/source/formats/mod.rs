@@ -6,6 +6,7 @@
 //! the input's nesting) and stops at [`MAX_DEPTH`] levels with an error, so hostile input cannot
 //! overflow the stack.
 
+pub mod csv;
 pub mod json;
 pub mod select;
 
