@@ -378,3 +378,153 @@ fn unbalanced_csv_quotes_are_an_error_with_their_place() {
             "broken.csv:2:3: not valid CSV: this quoted cell is never closed",
         ));
 }
+
+/// The line-format findings of a fixture, with its directory dropped from the path.
+fn fixture_findings(fixture: &str, args: &[&str]) -> Vec<String> {
+    let path = fixtures().join("inputs").join(fixture);
+    let prefix = format!("{}/", fixtures().join("inputs").display());
+    line_output(args, &path)
+        .lines()
+        .map(|line| line.replacen(&prefix, "", 1))
+        .collect()
+}
+
+/// Lines that differ between two texts of the same line count.
+fn changed_lines(before: &str, after: &str) -> Vec<usize> {
+    assert_eq!(before.lines().count(), after.lines().count());
+    before
+        .lines()
+        .zip(after.lines())
+        .enumerate()
+        .filter(|(_, (a, b))| a != b)
+        .map(|(index, _)| index + 1)
+        .collect()
+}
+
+#[test]
+fn markdown_prose_and_reply_fences_but_not_code_urls_or_comments() {
+    assert_eq!(
+        fixture_findings("SAVED_REPLIES.md", &[]),
+        [
+            "SAVED_REPLIES.md:8:14: [Saved replies > Refunds > Waiting for the receipt] warning demo-en.negative.i-cant: Say what you can do, not what you can't. → here's what I can do",
+            "SAVED_REPLIES.md:15:4: [Saved replies > Refunds > 中文回复] warning demo.blame.you-are-wrong: 直接说客户错了会引起对抗。 → 我觉得这里存在误解",
+            "SAVED_REPLIES.md:15:13: [Saved replies > Refunds > 中文回复] hint demo.waiting.thanks: 感谢等待比道歉更积极。 → 请您稍等一下",
+            "SAVED_REPLIES.md:23:3: [Saved replies > Notes for agents] warning demo-en.negative.i-cant: Say what you can do, not what you can't. → Here's what I can do",
+        ]
+    );
+    let skipped = fixture_findings("SAVED_REPLIES.md", &["--markdown-code", "skip"]);
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    let prose = fixture_findings("SAVED_REPLIES.md", &["--markdown-code", "prose"]);
+    assert!(
+        prose
+            .iter()
+            .any(|line| line.starts_with("SAVED_REPLIES.md:27:")),
+        "{prose:?}"
+    );
+}
+
+#[test]
+fn markdown_fixes_touch_only_the_fixed_lines() {
+    let (before, after) = fixed_copy("SAVED_REPLIES.md", &[]);
+    assert_eq!(changed_lines(&before, &after), [8, 15, 23]);
+    assert!(after.contains("> Here's what I can do promise a date,"));
+}
+
+#[test]
+fn html_text_and_alt_but_not_attributes_scripts_or_styles() {
+    assert_eq!(
+        fixture_findings("reply.html", &[]),
+        [
+            "reply.html:5:21: warning demo.blame.you-are-wrong: 直接说客户错了会引起对抗。 → 我觉得这里存在误解",
+            "reply.html:5:34: hint demo.waiting.thanks: 感谢等待比道歉更积极。 → 请您稍等一下",
+            "reply.html:6:4: warning demo-en.negative.i-cant: Say what you can do, not what you can't. → Here's what I can do",
+            "reply.html:6:40: warning demo-en.negative.i-cant: Say what you can do, not what you can't. → here's what I can do",
+            "reply.html:7:30: warning demo.blame.you-are-wrong: 直接说客户错了会引起对抗。 → 我觉得这里存在误解",
+        ]
+    );
+}
+
+#[test]
+fn html_fixes_replace_entities_whole_and_refuse_to_cross_tags() {
+    let (before, after) = fixed_copy("reply.html", &[]);
+    assert_eq!(changed_lines(&before, &after), [5, 6, 7]);
+    assert!(
+        after.contains("<p class=\"you must\">我觉得这里存在误解,"),
+        "{after}"
+    );
+    assert!(
+        after.contains("<p>I <b>can't</b> help"),
+        "the fix across <b> is refused: {after}"
+    );
+    assert!(after.contains("alt=\"我觉得这里存在误解\""), "{after}");
+    // The refusal is explained.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("reply.html");
+    fs::write(&path, "<p>I <b>can't</b> help</p>").unwrap();
+    check()
+        .args(["--format", "human", "--color", "never"])
+        .arg(&path)
+        .assert()
+        .stdout(predicate::str::contains(
+            "fix not applied: the rewrite spans markup",
+        ));
+}
+
+#[test]
+fn html_inside_json_points_into_the_json_file_and_fixes_keep_it_valid() {
+    assert_eq!(
+        fixture_findings("zendesk.json", &[]),
+        [
+            "zendesk.json:1:102: [/macros/0/actions/0/value] warning demo.blame.you-are-wrong: 直接说客户错了会引起对抗。 → 我觉得这里存在误解",
+            "zendesk.json:1:138: [/macros/0/actions/0/value] hint demo.waiting.thanks: 感谢等待比道歉更积极。 → 请您稍等一下",
+        ]
+    );
+    let (_, after) = fixed_copy("zendesk.json", &[]);
+    let value: Value = serde_json::from_str(&after).unwrap();
+    assert_eq!(
+        value["macros"][0]["actions"][0]["value"],
+        "<p>您好,<br>我觉得这里存在误解订单号。</p><p class=\"note\">请请您稍等一下</p>"
+    );
+}
+
+#[test]
+fn jsonl_records_are_linted_and_fixed() {
+    assert_eq!(
+        fixture_findings("replies.jsonl", &[]),
+        [
+            "replies.jsonl:1:30: [/text] warning demo-en.negative.i-cant: Say what you can do, not what you can't. → here's what I can do",
+            "replies.jsonl:2:23: [/text] warning demo.blame.you-are-wrong: 直接说客户错了会引起对抗。 → 我觉得这里存在误解",
+            "replies.jsonl:2:29: [/text] hint demo.waiting.thanks: 感谢等待比道歉更积极。 → 请您稍等一下",
+        ]
+    );
+    let (_, after) = fixed_copy("replies.jsonl", &[]);
+    for line in after.lines() {
+        let record: Value = serde_json::from_str(line).expect("every line is still JSON");
+        assert!(record["id"].is_string());
+    }
+}
+
+#[test]
+fn gbk_json_is_located_in_file_bytes_and_fixed_in_gbk() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("library.json");
+    let (bytes, _, _) = encoding_rs::GBK.encode("{\"text\": \"你搞错了\"}\n");
+    fs::write(&path, &bytes).unwrap();
+    let output = check()
+        .args(["--encoding", "gbk", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let findings = json_of(&output.stdout);
+    assert_eq!(findings[0]["locator"], "/text");
+    assert_eq!(findings[0]["start"], 10, "a byte offset into the GBK file");
+    check()
+        .args(["--encoding", "gbk", "--fix", "--unsafe-fixes"])
+        .arg(&path)
+        .assert()
+        .code(0);
+    let written = fs::read(&path).unwrap();
+    let (text, _, malformed) = encoding_rs::GBK.decode(&written);
+    assert!(!malformed);
+    assert_eq!(text, "{\"text\": \"我觉得这里存在误解\"}\n");
+}

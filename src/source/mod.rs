@@ -17,7 +17,7 @@ use std::sync::{Arc, OnceLock};
 
 pub use decode::{DecodeOptions, Encoding, EncodingChoice};
 pub use formats::{KeyPath, Selection};
-pub use segment::{Landing, Piece, PieceKind, RefusedFix, Segment, SegmentMap};
+pub use segment::{Landing, Outer, Piece, PieceKind, RefusedFix, Segment, SegmentMap, YamlStyle};
 
 /// The shape of an input, which decides what in it is reply text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -31,6 +31,10 @@ pub enum Format {
     Jsonl,
     /// Cells of the reply columns of a comma-separated table.
     Csv,
+    /// Prose of a Markdown document.
+    Markdown,
+    /// Text nodes and `alt`/`title` attributes of an HTML document.
+    Html,
     /// Cells of the reply columns of a tab-separated table.
     Tsv,
 }
@@ -43,6 +47,11 @@ impl Format {
         ("json", Format::Json),
         ("jsonl", Format::Jsonl),
         ("ndjson", Format::Jsonl),
+        ("md", Format::Markdown),
+        ("markdown", Format::Markdown),
+        ("mdx", Format::Markdown),
+        ("html", Format::Html),
+        ("htm", Format::Html),
         ("csv", Format::Csv),
         ("tsv", Format::Tsv),
     ];
@@ -65,6 +74,8 @@ impl Format {
             Format::Json => "JSON",
             Format::Jsonl => "JSON Lines",
             Format::Csv => "CSV",
+            Format::Markdown => "Markdown",
+            Format::Html => "HTML",
             Format::Tsv => "TSV",
         }
     }
@@ -75,6 +86,8 @@ impl Format {
             Format::Json => "json",
             Format::Jsonl => "jsonl",
             Format::Csv => "csv",
+            Format::Markdown => "md",
+            Format::Html => "html",
             Format::Tsv => "tsv",
         }
     }
@@ -273,6 +286,13 @@ impl Source {
                 &self.selection,
                 &mut extracted,
             ),
+            Format::Markdown => {
+                formats::markdown::extract(&self.text, &self.selection, &mut extracted)
+            }
+            Format::Html => {
+                formats::html::extract_range(&self.text, 0..self.text.len(), None, &mut extracted);
+                Ok(())
+            }
             Format::Csv | Format::Tsv => formats::csv::extract(
                 &self.text,
                 if self.format == Format::Csv {

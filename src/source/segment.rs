@@ -56,8 +56,10 @@ pub enum PieceKind {
 /// How replacement text is written where a segment sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Landing {
-    /// As is: plain text, Markdown prose.
+    /// As is: plain text.
     Raw,
+    /// Markdown prose: characters that would start markup are backslash-escaped.
+    Markdown,
     /// Inside a JSON string literal.
     JsonString,
     /// Inside a CSV/TSV cell.
@@ -66,8 +68,39 @@ pub enum Landing {
     HtmlText,
     /// An HTML attribute value in `quote` (`"` or `'`).
     HtmlAttribute { quote: u8 },
+    /// HTML (a text node, or an attribute value in `attribute_quote`) inside a container value:
+    /// escaped for HTML, then for the container.
+    HtmlIn {
+        attribute_quote: Option<u8>,
+        outer: Outer,
+    },
+    /// A YAML scalar in `style`.
+    Yaml(YamlStyle),
     /// Where no replacement can be written safely, with the reason.
     Refuse(&'static str),
+}
+
+/// A container that HTML can sit inside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outer {
+    JsonString,
+    CsvCell { quoted: bool, delimiter: u8 },
+    Yaml(YamlStyle),
+}
+
+/// How a YAML scalar is written, which decides what a replacement may contain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YamlStyle {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    /// `|` and `>` block scalars, with the indentation of their lines.
+    Literal {
+        indent: usize,
+    },
+    Folded {
+        indent: usize,
+    },
 }
 
 /// Why a fix could not be written into the source.
@@ -165,12 +198,19 @@ impl<'a> Segment<'a> {
             return Err(refuse(reason));
         }
         if let SegmentMap::Pieces(pieces) = &self.map {
+            let mut previous_end: Option<usize> = None;
             for (index, piece) in pieces.iter().enumerate() {
                 let end = self.piece_end(pieces, index);
                 if end <= range.start || piece.at >= range.end {
                     continue;
                 }
                 let whole = range.start <= piece.at && end <= range.end;
+                if previous_end.is_some_and(|previous| previous != piece.source.start) {
+                    return Err(refuse(
+                        "the rewrite spans markup (a tag, a line prefix); edit it by hand",
+                    ));
+                }
+                previous_end = Some(piece.source.end);
                 match piece.kind {
                     PieceKind::Verbatim => {}
                     PieceKind::Decoded if whole => {}
@@ -224,64 +264,116 @@ impl<'a> Segment<'a> {
     }
 
     fn escape(&self, text: &str) -> Result<String, RefusedFix> {
-        let encodable = |c: char| {
-            let mut buffer = [0u8; 4];
-            self.encoding
-                .unencodable(c.encode_utf8(&mut buffer))
-                .is_none()
-        };
-        Ok(match self.landing {
-            Landing::Raw | Landing::Refuse(_) => text.to_string(),
-            Landing::JsonString => {
-                let mut out = String::with_capacity(text.len() + 2);
-                for c in text.chars() {
-                    match c {
-                        '"' => out.push_str("\\\""),
-                        '\\' => out.push_str("\\\\"),
-                        '\n' => out.push_str("\\n"),
-                        '\r' => out.push_str("\\r"),
-                        '\t' => out.push_str("\\t"),
-                        c if (c as u32) < 0x20 || !encodable(c) => {
-                            let mut units = [0u16; 2];
-                            for unit in c.encode_utf16(&mut units) {
-                                out.push_str(&format!("\\u{unit:04x}"));
-                            }
-                        }
-                        c => out.push(c),
-                    }
-                }
-                out
+        let encoding = self.encoding;
+        match self.landing {
+            Landing::HtmlIn {
+                attribute_quote,
+                outer,
+            } => {
+                let html = escape(&Landing::html(attribute_quote), text, encoding)?;
+                escape(&Landing::from(outer), &html, encoding)
             }
-            Landing::CsvCell { quoted, delimiter } => {
-                let _ = delimiter;
-                if quoted {
-                    text.replace('"', "\"\"")
-                } else {
-                    // `replacement` quotes the whole cell when the text needs it.
-                    text.to_string()
-                }
-            }
-            Landing::HtmlText | Landing::HtmlAttribute { .. } => {
-                let quote = match self.landing {
-                    Landing::HtmlAttribute { quote } => Some(quote as char),
-                    _ => None,
-                };
-                let mut out = String::with_capacity(text.len());
-                for c in text.chars() {
-                    match c {
-                        '&' => out.push_str("&amp;"),
-                        '<' => out.push_str("&lt;"),
-                        '>' if quote.is_none() => out.push_str("&gt;"),
-                        '"' if quote == Some('"') => out.push_str("&quot;"),
-                        '\'' if quote == Some('\'') => out.push_str("&#39;"),
-                        c if !encodable(c) => out.push_str(&format!("&#x{:X};", c as u32)),
-                        c => out.push(c),
-                    }
-                }
-                out
-            }
-        })
+            landing => escape(&landing, text, encoding),
+        }
     }
+}
+
+impl Landing {
+    fn html(attribute_quote: Option<u8>) -> Landing {
+        match attribute_quote {
+            Some(quote) => Landing::HtmlAttribute { quote },
+            None => Landing::HtmlText,
+        }
+    }
+}
+
+impl From<Outer> for Landing {
+    fn from(outer: Outer) -> Landing {
+        match outer {
+            Outer::JsonString => Landing::JsonString,
+            Outer::CsvCell { quoted, delimiter } => Landing::CsvCell { quoted, delimiter },
+            Outer::Yaml(style) => Landing::Yaml(style),
+        }
+    }
+}
+
+/// `text` written for `landing`; characters the encoding lacks become escapes where the
+/// container has them.
+fn escape(landing: &Landing, text: &str, encoding: super::Encoding) -> Result<String, RefusedFix> {
+    let encodable = |c: char| {
+        let mut buffer = [0u8; 4];
+        encoding.unencodable(c.encode_utf8(&mut buffer)).is_none()
+    };
+    Ok(match *landing {
+        Landing::Raw | Landing::Refuse(_) => text.to_string(),
+        Landing::Markdown => {
+            let mut out = String::with_capacity(text.len());
+            for c in text.chars() {
+                if matches!(c, '\\' | '`' | '*' | '_' | '<' | '[' | ']') {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+            out
+        }
+        Landing::JsonString => {
+            let mut out = String::with_capacity(text.len() + 2);
+            for c in text.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    '\t' => out.push_str("\\t"),
+                    c if (c as u32) < 0x20 || !encodable(c) => {
+                        let mut units = [0u16; 2];
+                        for unit in c.encode_utf16(&mut units) {
+                            out.push_str(&format!("\\u{unit:04x}"));
+                        }
+                    }
+                    c => out.push(c),
+                }
+            }
+            out
+        }
+        Landing::CsvCell { quoted: true, .. } => text.replace('"', "\"\""),
+        Landing::CsvCell {
+            quoted: false,
+            delimiter,
+        } => {
+            // `Segment::replacement` quotes a whole top-level cell when the text needs it; inside
+            // HTML in an unquoted cell that would change text outside the fix.
+            if text
+                .bytes()
+                .any(|byte| matches!(byte, b'"' | b'\n' | b'\r') || byte == delimiter)
+            {
+                return Err(refuse(
+                    "the rewrite would need the unquoted cell to be quoted",
+                ));
+            }
+            text.to_string()
+        }
+        Landing::HtmlText | Landing::HtmlAttribute { .. } | Landing::HtmlIn { .. } => {
+            let quote = match *landing {
+                Landing::HtmlAttribute { quote } => Some(quote as char),
+                _ => None,
+            };
+            let mut out = String::with_capacity(text.len());
+            for c in text.chars() {
+                match c {
+                    '&' => out.push_str("&amp;"),
+                    '<' => out.push_str("&lt;"),
+                    '>' if quote.is_none() => out.push_str("&gt;"),
+                    '"' if quote == Some('"') => out.push_str("&quot;"),
+                    '\'' if quote == Some('\'') => out.push_str("&#39;"),
+                    c if !encodable(c) => out.push_str(&format!("&#x{:X};", c as u32)),
+                    c => out.push(c),
+                }
+            }
+            out
+        }
+        Landing::Yaml(style) => super::formats::yaml::escape(style, text).map_err(refuse)?,
+    })
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 use std::ops::Range;
 
 use super::{looks_like_html, looks_like_prose, Extracted, PieceBuilder, Selection, SyntaxError};
-use crate::source::Landing;
+use crate::source::{Landing, Outer};
 
 /// Header names whose columns are linted when `--columns` is not given (case-insensitive, also
 /// with `_html` appended).
@@ -95,11 +95,14 @@ pub(crate) fn extract(
                 quoted: cell.quoted,
                 delimiter,
             };
-            let html =
-                name.to_ascii_lowercase().ends_with("_html") || looks_like_html(pieces.text());
-            // HTML cells are read as HTML once that format lands; until then the markup is
-            // matched as text (no phrase matches a tag).
-            let _ = html;
+            if name.to_ascii_lowercase().ends_with("_html") || looks_like_html(pieces.text()) {
+                let outer = Outer::CsvCell {
+                    quoted: cell.quoted,
+                    delimiter,
+                };
+                super::html::extract_nested(pieces, outer, locator, out);
+                continue;
+            }
             out.push(pieces.finish(landing, locator));
         }
     }
@@ -243,7 +246,8 @@ mod tests {
         let found = cells(text, &[]);
         assert_eq!(found.len(), 1, "only the content column: {found:?}");
         let cell = &found[0];
-        assert_eq!(cell.text, "He said \"你搞错了\",\r\nsorry");
+        // The column holds HTML (its name says so), where CR LF reads as one line break.
+        assert_eq!(cell.text, "He said \"你搞错了\",\nsorry");
         assert_eq!(cell.locator.as_deref(), Some("row 2, column content_html"));
         let segment = segment(cell);
         let start = cell.text.find('你').unwrap();

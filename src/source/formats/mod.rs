@@ -7,8 +7,11 @@
 //! overflow the stack.
 
 pub mod csv;
+pub mod html;
 pub mod json;
+pub mod markdown;
 pub mod select;
+pub mod yaml;
 
 use std::ops::Range;
 
@@ -83,6 +86,22 @@ impl PieceBuilder {
             kind,
         });
         self.text.push_str(text);
+    }
+
+    /// Appends the pieces of `other`.
+    pub fn append(&mut self, other: PieceBuilder) {
+        for piece in other.pieces {
+            self.pieces.push(Piece {
+                at: self.text.len() + piece.at,
+                ..piece
+            });
+        }
+        self.text.push_str(&other.text);
+    }
+
+    /// The text and its pieces.
+    pub fn into_parts(self) -> (String, Vec<Piece>) {
+        (self.text, self.pieces)
     }
 
     pub fn text(&self) -> &str {
