@@ -528,3 +528,48 @@ fn gbk_json_is_located_in_file_bytes_and_fixed_in_gbk() {
     assert!(!malformed);
     assert_eq!(text, "{\"text\": \"我觉得这里存在误解\"}\n");
 }
+
+#[test]
+fn yaml_scalars_of_every_style_are_linted_and_fixed_in_their_style() {
+    assert_eq!(
+        fixture_findings("saved-replies.yaml", &[]),
+        [
+            "saved-replies.yaml:7:7: [replies[0].body] warning demo-en.negative.i-cant: Say what you can do, not what you can't. → Here's what I can do",
+            "saved-replies.yaml:9:13: [replies[1].title] warning demo.blame.you-are-wrong: 直接说客户错了会引起对抗。 → 我觉得这里存在误解",
+            "saved-replies.yaml:11:11: [replies[1].body] hint demo.waiting.thanks: 感谢等待比道歉更积极。 → 请您稍等一下",
+            "saved-replies.yaml:14:12: [replies[2].body] warning demo.blame.you-are-wrong: 直接说客户错了会引起对抗。 → 我觉得这里存在误解",
+            "saved-replies.yaml:14:23: [replies[2].body] hint demo.waiting.thanks: 感谢等待比道歉更积极。 → 请您稍等一下",
+        ]
+    );
+    let (before, after) = fixed_copy("saved-replies.yaml", &[]);
+    assert_eq!(changed_lines(&before, &after), [7, 9, 11, 14]);
+    let read = |text: &str| -> Value { serde_saphyr::from_str(text).expect("still YAML") };
+    let (before, after) = (read(&before), read(&after));
+    assert_eq!(
+        after["replies"][0]["body"],
+        "Hi {{name}},\nHere's what I can do speed this up, but it will arrive soon.\n"
+    );
+    assert_eq!(
+        after["replies"][2]["body"],
+        "我觉得这里存在误解,请请您稍等一下。"
+    );
+    for index in 0..3 {
+        assert_eq!(
+            after["replies"][index]["id"],
+            before["replies"][index]["id"]
+        );
+    }
+}
+
+#[test]
+fn a_yaml_tab_error_has_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("replies.yaml");
+    fs::write(&path, "replies:\n\t- body: you must wait\n").unwrap();
+    check()
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("replies.yaml:2:"))
+        .stderr(predicate::str::contains("not valid YAML"));
+}

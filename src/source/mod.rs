@@ -35,6 +35,8 @@ pub enum Format {
     Markdown,
     /// Text nodes and `alt`/`title` attributes of an HTML document.
     Html,
+    /// Scalar values of a YAML document.
+    Yaml,
     /// Cells of the reply columns of a tab-separated table.
     Tsv,
 }
@@ -52,6 +54,8 @@ impl Format {
         ("mdx", Format::Markdown),
         ("html", Format::Html),
         ("htm", Format::Html),
+        ("yaml", Format::Yaml),
+        ("yml", Format::Yaml),
         ("csv", Format::Csv),
         ("tsv", Format::Tsv),
     ];
@@ -76,6 +80,7 @@ impl Format {
             Format::Csv => "CSV",
             Format::Markdown => "Markdown",
             Format::Html => "HTML",
+            Format::Yaml => "YAML",
             Format::Tsv => "TSV",
         }
     }
@@ -88,6 +93,7 @@ impl Format {
             Format::Csv => "csv",
             Format::Markdown => "md",
             Format::Html => "html",
+            Format::Yaml => "yaml",
             Format::Tsv => "tsv",
         }
     }
@@ -289,6 +295,7 @@ impl Source {
             Format::Markdown => {
                 formats::markdown::extract(&self.text, &self.selection, &mut extracted)
             }
+            Format::Yaml => formats::yaml::extract(&self.text, &self.selection, &mut extracted),
             Format::Html => {
                 formats::html::extract_range(&self.text, 0..self.text.len(), None, &mut extracted);
                 Ok(())
