@@ -28,6 +28,13 @@ pub struct Diagnostic {
     /// Alternatives to consider (an `avoid` rule's `instead`), never applied.
     pub alternatives: Vec<String>,
     pub fix: Option<Fix>,
+    /// Why the first rewrite is not offered as a fix although the rule has one: it cannot be
+    /// written safely where the finding stands (an escape it would cut, a character the file's
+    /// encoding lacks). Shown as a note.
+    pub fix_refused: Option<String>,
+    /// The record the finding is in, for structured inputs: a JSON Pointer, a YAML path,
+    /// `row 12, column content`, a Markdown heading path.
+    pub locator: Option<String>,
 }
 
 /// A replacement of one byte range of the source.
@@ -89,6 +96,7 @@ impl<'a> DiagnosticBuilder<'a> {
         let alternatives: Vec<String> =
             rule.instead.iter().map(|alt| render_literal(alt)).collect();
 
+        let mut fix_refused = None;
         let fix = match (suggestions.first(), rule.rewrites.first()) {
             (Some(replacement), Some(template)) => {
                 let mut range = found.span.clone();
@@ -111,11 +119,19 @@ impl<'a> DiagnosticBuilder<'a> {
                 } else {
                     rule.fix
                 };
-                Some(Fix {
-                    range: self.segment.to_source(range),
-                    replacement: replacement.clone(),
-                    safety,
-                })
+                // The segment encodes the replacement for where it lands (JSON escapes, CSV
+                // quotes, the file's encoding) or refuses it with a reason.
+                match self.segment.replacement(range, replacement) {
+                    Ok((range, replacement)) => Some(Fix {
+                        range,
+                        replacement,
+                        safety,
+                    }),
+                    Err(refused) => {
+                        fix_refused = Some(refused.to_string());
+                        None
+                    }
+                }
             }
             _ => None,
         };
@@ -129,6 +145,8 @@ impl<'a> DiagnosticBuilder<'a> {
             suggestions,
             alternatives,
             fix,
+            fix_refused,
+            locator: self.segment.locator.as_deref().map(str::to_string),
         })
     }
 

@@ -81,6 +81,9 @@ pub enum Unsettled {
     Cycle,
     /// [`FixOptions::max_passes`] passes all applied something.
     PassLimit,
+    /// A pass produced text that no longer reads in the source's format; the text is the one
+    /// before that pass.
+    Unreadable,
 }
 
 #[derive(Debug, Clone)]
@@ -122,23 +125,25 @@ impl FixOutcome {
 /// Fixes `source` with the fixes `options` allow, re-linting after each pass until none applies
 /// (or the pass limit). Bytes outside the replaced ranges are never changed.
 pub fn apply_fixes(linter: &Linter, source: &Source, options: &FixOptions) -> FixOutcome {
-    let lint = |text: &str| -> Vec<Diagnostic> {
-        let source = Source::new(source.name.clone(), text);
+    let lint = |source: &Source| -> Vec<Diagnostic> {
         options
             .filters
-            .apply_to(&source, linter.rules(), linter.find(&source))
+            .apply_to(source, linter.rules(), linter.find(source))
             .diagnostics
     };
-    // Every text the passes went through, to notice fixes that undo each other.
-    let mut history: Vec<String> = vec![source.text.clone()];
+    // Every text the passes went through, to notice fixes that undo each other. Each is re-read
+    // through the source's format (`with_text`), so a JSON string or CSV cell is cut out, and its
+    // fixes escaped, the same way after an edit as before it.
+    let mut history: Vec<Source> = vec![source.clone()];
     let mut applied: Vec<AppliedFix> = Vec::new();
     for pass in 0..options.max_passes {
-        let text = history.last().map(String::as_str).unwrap_or_default();
-        let diagnostics = lint(text);
+        let current = history.last().unwrap_or(source);
+        let text = current.text.as_str();
+        let diagnostics = lint(current);
         let chosen = choose(text, &diagnostics, options.level);
         if chosen.is_empty() {
             return FixOutcome {
-                text: history.pop().unwrap_or_default(),
+                text: history.pop().map(|source| source.text).unwrap_or_default(),
                 applied,
                 remaining: diagnostics,
                 unsettled: None,
@@ -146,11 +151,12 @@ pub fn apply_fixes(linter: &Linter, source: &Source, options: &FixOptions) -> Fi
         }
         let mut fixed = String::with_capacity(text.len());
         let mut cursor = 0;
+        let mut applied_now = Vec::with_capacity(chosen.len());
         for (diagnostic, fix) in &chosen {
             fixed.push_str(&text[cursor..fix.range.start]);
             fixed.push_str(&fix.replacement);
             cursor = fix.range.end;
-            applied.push(AppliedFix {
+            applied_now.push(AppliedFix {
                 rule: diagnostic.rule.clone(),
                 safety: fix.safety,
                 pass,
@@ -161,29 +167,46 @@ pub fn apply_fixes(linter: &Linter, source: &Source, options: &FixOptions) -> Fi
         }
         fixed.push_str(&text[cursor..]);
 
-        if let Some(first) = history.iter().position(|seen| *seen == fixed) {
+        if let Some(first) = history.iter().position(|seen| seen.text == fixed) {
+            applied.extend(applied_now);
             // Passes `first..` cycle. Settle on the smallest text of the cycle: whichever of them
             // a later run starts from, it walks the same cycle and settles on the same text.
-            let (offset, text) = history[first..]
+            let (offset, settled) = history[first..]
                 .iter()
                 .enumerate()
-                .min_by(|a, b| a.1.cmp(b.1))
-                .map(|(offset, text)| (offset, text.clone()))
-                .unwrap_or_default();
+                .min_by(|a, b| a.1.text.cmp(&b.1.text))
+                .map(|(offset, settled)| (offset, settled.clone()))
+                .unwrap_or_else(|| (0, source.clone()));
             let settled_pass = first + offset;
             applied.retain(|fix| fix.pass < settled_pass);
-            let remaining = lint(&text);
+            let remaining = lint(&settled);
             return FixOutcome {
-                text,
+                text: settled.text,
                 applied,
                 remaining,
                 unsettled: Some(Unsettled::Cycle),
             };
         }
-        history.push(fixed);
+        match current.with_text(fixed) {
+            Ok(next) => {
+                applied.extend(applied_now);
+                history.push(next);
+            }
+            Err(_) => {
+                // Replacements are escaped for where they land, so this means a format's
+                // escaping has a bug; keep the last text that still reads.
+                let remaining = diagnostics;
+                return FixOutcome {
+                    text: history.pop().map(|source| source.text).unwrap_or_default(),
+                    applied,
+                    remaining,
+                    unsettled: Some(Unsettled::Unreadable),
+                };
+            }
+        }
     }
-    let text = history.pop().unwrap_or_default();
-    let remaining = lint(&text);
+    let last = history.pop().unwrap_or_else(|| source.clone());
+    let remaining = lint(&last);
     let unsettled = remaining
         .iter()
         .any(|diagnostic| {
@@ -194,7 +217,7 @@ pub fn apply_fixes(linter: &Linter, source: &Source, options: &FixOptions) -> Fi
         })
         .then_some(Unsettled::PassLimit);
     FixOutcome {
-        text,
+        text: last.text,
         applied,
         remaining,
         unsettled,

@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::source::Source;
+use crate::source::{DecodeOptions, Source, SourceError};
 
 /// File name extensions checked when walking a directory. Files named explicitly on the
 /// command line are checked whatever their extension.
@@ -14,15 +14,14 @@ pub const TEXT_EXTENSIONS: &[&str] = &[
     "yml", "csv", "tsv", "eml", "rst", "adoc",
 ];
 
-/// How many leading bytes are inspected for NUL when deciding whether a file is binary; the same
-/// heuristic git and ripgrep use.
-const BINARY_SNIFF_LEN: usize = 8 * 1024;
-
 /// One thing to check.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Input {
     Stdin,
+    /// A file named on the command line.
     File(PathBuf),
+    /// A file found by walking a directory.
+    Found(PathBuf),
 }
 
 /// What became of reading one input.
@@ -31,15 +30,16 @@ pub enum Loaded {
     Text(Source),
     /// Passed over on purpose, with the reason: `(name, reason)`.
     Skipped(String, SkipReason),
-    /// Could not be read or decoded: `(name, error)`.
+    /// Could not be read or decoded: `(where, error)`.
     Failed(String, InputError),
 }
 
 /// Why an input was passed over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SkipReason {
-    #[error("skipped: binary file")]
-    Binary,
+    /// Not text (a binary file met in a directory walk), with what gave it away.
+    #[error("skipped: {0}")]
+    Binary(String),
 }
 
 /// Why an input could not be checked.
@@ -47,15 +47,9 @@ pub enum SkipReason {
 pub enum InputError {
     #[error("cannot read: {0}")]
     Read(#[from] std::io::Error),
-    #[error(
-        "not valid UTF-8 (line {line}, byte offset {offset}); convert the file to UTF-8 \
-         (for example with iconv -f GBK -t UTF-8) and check it again"
-    )]
-    NotUtf8 { line: usize, offset: usize },
-    /// A binary input where text was required (standard input under `--fix`, which must give
-    /// back the whole draft or fail).
-    #[error("looks binary (NUL byte in the first {BINARY_SNIFF_LEN} bytes); nothing was checked")]
-    Binary,
+    /// Not decodable text, or not valid in its format; the error says where.
+    #[error("{}", .0.message())]
+    Decode(Box<SourceError>),
     #[error("no such file or directory")]
     NotFound,
     #[error("{0}")]
@@ -63,7 +57,7 @@ pub enum InputError {
 }
 
 /// Expands the command-line paths into inputs, in a stable order. Problems with a path (it does
-/// not exist, a directory cannot be listed) come back as `(name, error)`.
+/// not exist, a directory cannot be listed) come back as `(name, message)`.
 pub fn collect(
     paths: &[PathBuf],
     threads: Option<usize>,
@@ -122,7 +116,7 @@ fn walk(
         });
     let mut found = found.into_inner().unwrap_or_default();
     found.sort();
-    inputs.extend(found.into_iter().map(Input::File));
+    inputs.extend(found.into_iter().map(Input::Found));
     let mut failed = failed.into_inner().unwrap_or_default();
     failed.sort();
     errors.extend(
@@ -141,40 +135,31 @@ fn is_text_file(entry: &ignore::DirEntry) -> bool {
             .is_some_and(|ext| TEXT_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
 }
 
-/// Reads and decodes one input; `stdin_name` is the name standard input is reported under.
-pub fn read(input: &Input, stdin_name: &str) -> Loaded {
-    let (name, bytes) = match input {
+/// Reads and decodes one input (see `docs/inputs.md` for the decoding policy). A binary file met
+/// in a directory walk is passed over with a note; named on the command line, it is an error.
+pub fn read(input: &Input, stdin_name: &str, options: &DecodeOptions) -> Loaded {
+    let (name, bytes, walked) = match input {
         Input::Stdin => {
             let mut bytes = Vec::new();
             if let Err(error) = std::io::stdin().lock().read_to_end(&mut bytes) {
                 return Loaded::Failed(stdin_name.to_string(), InputError::Read(error));
             }
-            (stdin_name.to_string(), bytes)
+            (stdin_name.to_string(), bytes, false)
         }
-        Input::File(path) => {
+        Input::File(path) | Input::Found(path) => {
             let name = path.display().to_string();
             match std::fs::read(path) {
-                Ok(bytes) => (name, bytes),
+                Ok(bytes) => (name, bytes, matches!(input, Input::Found(_))),
                 Err(error) => return Loaded::Failed(name, InputError::Read(error)),
             }
         }
     };
-    decode(name, bytes)
-}
-
-fn decode(name: String, bytes: Vec<u8>) -> Loaded {
-    let sniff = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
-    if memchr::memchr(0, sniff).is_some() {
-        return Loaded::Skipped(name, SkipReason::Binary);
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => Loaded::Text(Source::new(name, text)),
-        Err(error) => {
-            let offset = error.utf8_error().valid_up_to();
-            let valid = &error.as_bytes()[..offset];
-            let line = memchr::memchr_iter(b'\n', valid).count() + 1;
-            Loaded::Failed(name, InputError::NotUtf8 { line, offset })
+    match Source::from_bytes(name, bytes, options) {
+        Ok(source) => Loaded::Text(source),
+        Err(error) if error.is_binary() && walked => {
+            Loaded::Skipped(error.location(), SkipReason::Binary(error.message()))
         }
+        Err(error) => Loaded::Failed(error.location(), InputError::Decode(Box::new(error))),
     }
 }
 
@@ -182,23 +167,35 @@ fn decode(name: String, bytes: Vec<u8>) -> Loaded {
 mod tests {
     use super::*;
 
+    fn read_file(path: &Path, walked: bool) -> Loaded {
+        let input = if walked {
+            Input::Found(path.to_path_buf())
+        } else {
+            Input::File(path.to_path_buf())
+        };
+        read(&input, "<stdin>", &DecodeOptions::default())
+    }
+
     #[test]
-    fn binary_and_invalid_text_are_told_apart() {
-        assert!(matches!(
-            decode("a".into(), b"ab\0cd".to_vec()),
-            Loaded::Skipped(..)
-        ));
-        match decode("g.txt".into(), b"ok\n\xc4\xe3\xba\xc3".to_vec()) {
+    fn binary_files_are_skipped_in_walks_and_refused_when_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let binary = dir.path().join("a.txt");
+        std::fs::write(&binary, b"ab\0cd").unwrap();
+        assert!(matches!(read_file(&binary, true), Loaded::Skipped(..)));
+        assert!(matches!(read_file(&binary, false), Loaded::Failed(..)));
+
+        let gbk = dir.path().join("g.txt");
+        std::fs::write(&gbk, b"ok\n\xc4\xe3\xba\xc3").unwrap();
+        match read_file(&gbk, true) {
             Loaded::Failed(name, error) => {
-                assert_eq!(name, "g.txt");
                 let message = error.to_string();
-                assert!(message.contains("line 2"), "{message}");
+                assert!(name.ends_with("g.txt:2:1"), "{name} {message}");
+                assert!(message.starts_with("not valid UTF-8"), "{message}");
             }
             _ => panic!("GBK bytes must not decode as UTF-8"),
         }
-        assert!(matches!(
-            decode("u".into(), "你好".as_bytes().to_vec()),
-            Loaded::Text(_)
-        ));
+        let utf8 = dir.path().join("u.txt");
+        std::fs::write(&utf8, "你好").unwrap();
+        assert!(matches!(read_file(&utf8, false), Loaded::Text(_)));
     }
 }

@@ -20,7 +20,7 @@ use crate::fix::{self, FixLevel, FixOptions, FixOutcome, Unsettled, WriteError};
 use crate::inputs::{self, Input, InputError, Loaded, SkipReason};
 use crate::linter::Linter;
 use crate::rules::FixSafety;
-use crate::source::Source;
+use crate::source::{DecodeOptions, Source};
 
 /// The most worker threads a session starts, whatever it is asked for: more than this only
 /// costs memory on any machine replylint runs on.
@@ -56,6 +56,8 @@ pub struct Settings {
     pub max_passes: usize,
     /// `path\0fingerprint` of the baseline's findings, hidden from every profile's report.
     pub baseline: Option<Arc<HashSet<String>>>,
+    /// How inputs are decoded and which of their parts are reply text.
+    pub read: DecodeOptions,
 }
 
 impl Default for Settings {
@@ -67,6 +69,7 @@ impl Default for Settings {
             stdin_name: "<stdin>".to_string(),
             max_passes: fix::MAX_PASSES,
             baseline: None,
+            read: DecodeOptions::default(),
         }
     }
 }
@@ -116,6 +119,10 @@ pub enum Note {
     FixCycle,
     #[error("fixes still applied after {0} passes; run --fix again and review the result")]
     FixPassLimit(usize),
+    #[error(
+        "a fix would have left the file unreadable as {0}; stopped before it (please report this)"
+    )]
+    FixUnreadable(String),
 }
 
 /// Why an input failed.
@@ -265,7 +272,7 @@ impl Session {
         };
         let dir = match input {
             Input::Stdin => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
-            Input::File(path) => path
+            Input::File(path) | Input::Found(path) => path
                 .parent()
                 .filter(|parent| !parent.as_os_str().is_empty())
                 .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
@@ -356,7 +363,7 @@ impl Session {
             // changed since it was read.
             let mut seen = HashSet::new();
             inputs.retain(|input| match input {
-                Input::File(path) => {
+                Input::File(path) | Input::Found(path) => {
                     seen.insert(std::fs::canonicalize(path).unwrap_or(path.clone()))
                 }
                 Input::Stdin => true,
@@ -364,9 +371,8 @@ impl Session {
         }
         // A config's include/exclude globs choose among the files a walk found; a file named on
         // the command line is always checked.
-        let named: HashSet<&Path> = paths.iter().map(PathBuf::as_path).collect();
         inputs.retain(|input| match input {
-            Input::File(path) if !named.contains(path.as_path()) => self
+            Input::Found(path) => self
                 .profile_for(input)
                 .map_or(true, |profile| profile.walks_into(path)),
             _ => true,
@@ -427,7 +433,7 @@ impl Session {
             Err(error) => {
                 let name = match input {
                     Input::Stdin => self.settings.stdin_name.clone(),
-                    Input::File(path) => path.display().to_string(),
+                    Input::File(path) | Input::Found(path) => path.display().to_string(),
                 };
                 outcome.problems.push(Problem::Error {
                     name,
@@ -437,19 +443,10 @@ impl Session {
             }
         };
         outcome.fail_on = profile.fail_on;
-        let source = match inputs::read(input, &self.settings.stdin_name) {
+        let source = match inputs::read(input, &self.settings.stdin_name, &self.settings.read) {
             Loaded::Text(source) => source,
             // Standard input under --fix must come back whole or fail: a filter that printed
             // nothing and exited 0 would replace the draft with nothing.
-            Loaded::Skipped(name, SkipReason::Binary)
-                if *input == Input::Stdin && matches!(self.settings.mode, Mode::Fix(_)) =>
-            {
-                outcome.problems.push(Problem::Error {
-                    name,
-                    error: InputError::Binary.into(),
-                });
-                return outcome;
-            }
             Loaded::Skipped(name, reason) => {
                 outcome.problems.push(Problem::Note {
                     name,
@@ -481,6 +478,7 @@ impl Session {
         let note = match fixed.unsettled {
             Some(Unsettled::Cycle) => Some(Note::FixCycle),
             Some(Unsettled::PassLimit) => Some(Note::FixPassLimit(self.settings.max_passes)),
+            Some(Unsettled::Unreadable) => Some(Note::FixUnreadable(source.format().to_string())),
             None => None,
         };
         if let Some(note) = note {
@@ -502,13 +500,24 @@ impl Session {
             });
             return outcome;
         }
+        // Written back in the input's own encoding, byte-order mark included.
+        let encoded = match source.encode(&fixed.text) {
+            Ok(encoded) => encoded,
+            Err(error) => {
+                outcome.problems.push(Problem::Error {
+                    name: source.name.clone(),
+                    error: InputError::Decode(Box::new(error)).into(),
+                });
+                outcome.diagnostics = check_with(&profile, &source).diagnostics;
+                outcome.source = Some(source);
+                return outcome;
+            }
+        };
         let output = match input {
-            Input::Stdin => fixed.text.clone().into_bytes(),
-            Input::File(path) => {
+            Input::Stdin => encoded,
+            Input::File(path) | Input::Found(path) => {
                 if fixed.changed() {
-                    if let Err(error) =
-                        fix::write_fixed(path, source.text.as_bytes(), fixed.text.as_bytes())
-                    {
+                    if let Err(error) = fix::write_fixed(path, &source.bytes(), &encoded) {
                         // Nothing was written, so the findings are the ones the file still has.
                         outcome.problems.push(Problem::Error {
                             name: source.name.clone(),
@@ -522,7 +531,9 @@ impl Session {
                 Vec::new()
             }
         };
-        let fixed_source = Source::new(source.name.clone(), fixed.text.clone());
+        let fixed_source = source
+            .with_text(fixed.text.clone())
+            .unwrap_or_else(|_| Source::new(source.name.clone(), fixed.text.clone()));
         if profile.filters.baseline.is_some() {
             outcome.baseline_hidden = check_with(&profile, &fixed_source).baseline_hidden;
         }

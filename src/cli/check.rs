@@ -60,6 +60,7 @@ pub fn run(args: &CheckArgs) -> i32 {
     flags.no_default_placeholders = args.no_default_placeholders;
     let settings = Settings {
         mode,
+        read: args.read_options(),
         threads: args.threads,
         stdin_name: args.stdin_filename.clone(),
         baseline,

@@ -8,6 +8,10 @@ mod rules_cmd;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::sync::Arc;
+
+use replylint::source::formats::select::MarkdownCode;
+use replylint::source::{DecodeOptions, EncodingChoice, Format as InputFormat, KeyPath, Selection};
 use replylint::{RuleSet, Severity};
 
 /// Exit codes, as documented in the README.
@@ -181,6 +185,30 @@ pub struct CheckArgs {
     /// When to use colours (NO_COLOR is respected with `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Read every input as FORMAT instead of going by its extension (standard input is plain
+    /// text unless --stdin-filename has an extension or this is given).
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
+    pub input_format: Option<InputFormat>,
+    /// The encoding of inputs without a byte-order mark: auto (UTF-8), or a name such as gbk,
+    /// gb18030, big5, utf-16le; see docs/inputs.md.
+    #[arg(long, value_name = "NAME", default_value = "auto", value_parser = parse_encoding)]
+    pub encoding: EncodingChoice,
+    /// In JSON and YAML, lint only the string values at PATH (`macros[].actions[].value`,
+    /// `**.body`); repeatable. Default: every value that looks like prose.
+    #[arg(long = "keys", value_name = "PATH", value_parser = parse_key_path, help_heading = "Structured inputs")]
+    pub keys: Vec<KeyPath>,
+    /// In CSV and TSV, lint only the column with header NAME; repeatable. Default: columns named
+    /// content, body, reply, text, message, description, response or answer (or *_html).
+    #[arg(
+        long = "columns",
+        value_name = "NAME",
+        help_heading = "Structured inputs"
+    )]
+    pub columns: Vec<String>,
+    /// Markdown fenced code blocks: skip, prose, or auto (lint fences with no language or
+    /// text/markdown, skip those in a programming language).
+    #[arg(long, value_name = "MODE", default_value = "auto", value_parser = parse_markdown_code, help_heading = "Structured inputs")]
+    pub markdown_code: MarkdownCode,
     /// The name to report for standard input.
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
     pub stdin_filename: String,
@@ -231,6 +259,37 @@ pub enum ColorChoice {
 
 fn parse_severity(text: &str) -> Result<Severity, String> {
     text.parse()
+}
+
+fn parse_format(text: &str) -> Result<InputFormat, String> {
+    text.parse()
+}
+
+fn parse_key_path(text: &str) -> Result<KeyPath, String> {
+    text.parse()
+}
+
+fn parse_markdown_code(text: &str) -> Result<MarkdownCode, String> {
+    text.parse()
+}
+
+fn parse_encoding(text: &str) -> Result<EncodingChoice, String> {
+    text.parse()
+}
+
+impl CheckArgs {
+    /// How to read each input.
+    pub fn read_options(&self) -> DecodeOptions {
+        DecodeOptions {
+            encoding: self.encoding,
+            format: self.input_format,
+            selection: Arc::new(Selection {
+                keys: self.keys.clone(),
+                columns: self.columns.clone(),
+                markdown_code: self.markdown_code,
+            }),
+        }
+    }
 }
 
 pub fn run() -> i32 {

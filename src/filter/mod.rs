@@ -271,6 +271,8 @@ fn meta_finding(
         suggestions: Vec::new(),
         alternatives: Vec::new(),
         fix: None,
+        fix_refused: None,
+        locator: None,
     }
 }
 

@@ -60,7 +60,11 @@ pub fn render(
                 current = Some((line, 1, 0));
             }
         }
-        let excerpt = Excerpt::around(source, &index, diagnostic.span.clone());
+        let mut excerpt = Excerpt::around(source, &index, diagnostic.span.clone());
+        if let Some(locator) = &diagnostic.locator {
+            // The record the finding is in, after the path.
+            excerpt.name = format!("{} ({locator})", source.name);
+        }
         let report = report(diagnostic, excerpt.label_range(diagnostic.span.clone()));
         term::emit_to_write_style(out, &config, &excerpt, &report)
             .map_err(std::io::Error::other)?;
@@ -88,6 +92,9 @@ fn report(diagnostic: &Diagnostic, label_range: Range<usize>) -> Report<()> {
     }
     for alternative in &diagnostic.alternatives {
         notes.push(format!("instead: {alternative}"));
+    }
+    if let Some(refused) = &diagnostic.fix_refused {
+        notes.push(refused.clone());
     }
     notes.push(format!("source: {}", rule.source));
     Report::new(report_severity(diagnostic.severity))
@@ -119,7 +126,7 @@ fn write_hidden_note(
 /// The lines a span is on, cut to [`CONTEXT_CHARS`] characters either side of it, as a file of
 /// its own that reports the real line and column numbers.
 struct Excerpt<'a> {
-    name: &'a str,
+    name: String,
     text: String,
     /// Line starts within `text`.
     starts: Vec<usize>,
@@ -156,7 +163,7 @@ impl<'a> Excerpt<'a> {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', excerpt.as_bytes()).map(|at| at + 1));
         Excerpt {
-            name: &source.name,
+            name: source.name.clone(),
             text: excerpt,
             starts,
             first_line: first_line - 1,
@@ -185,7 +192,7 @@ impl<'a> Files<'a> for Excerpt<'_> {
     type Source = &'a str;
 
     fn name(&'a self, (): ()) -> Result<&'a str, FilesError> {
-        Ok(self.name)
+        Ok(&self.name)
     }
 
     fn source(&'a self, (): ()) -> Result<&'a str, FilesError> {

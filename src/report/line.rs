@@ -17,10 +17,15 @@ pub fn render(
         let position = Position::of(&index, source, diagnostic);
         write!(
             out,
-            "{}:{}:{}: {} {}: {}",
-            source.name,
-            position.line,
-            position.column,
+            "{}:{}:{}: ",
+            source.name, position.line, position.column
+        )?;
+        if let Some(locator) = &diagnostic.locator {
+            write!(out, "[{}] ", one_line(locator))?;
+        }
+        write!(
+            out,
+            "{} {}: {}",
             diagnostic.severity,
             diagnostic.rule.id,
             one_line(&diagnostic.message),

@@ -29,6 +29,9 @@ pub struct Finding {
     pub alternatives: Vec<String>,
     pub fix: Option<WireFix>,
     pub source: String,
+    /// The record the finding is in (structured inputs only; see docs/inputs.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locator: Option<String>,
 }
 
 /// The edit `--fix` would make for a finding.
@@ -54,18 +57,19 @@ impl Finding {
             column: position.column,
             end_line: position.end_line,
             end_column: position.end_column,
-            start: diagnostic.span.start,
-            end: diagnostic.span.end,
+            start: source.file_offset(diagnostic.span.start),
+            end: source.file_offset(diagnostic.span.end),
             text: diagnostic.text.clone(),
             suggestions: diagnostic.suggestions.clone(),
             alternatives: diagnostic.alternatives.clone(),
             fix: diagnostic.fix.as_ref().map(|fix| WireFix {
-                start: fix.range.start,
-                end: fix.range.end,
+                start: source.file_offset(fix.range.start),
+                end: source.file_offset(fix.range.end),
                 replacement: fix.replacement.clone(),
                 safety: fix.safety.as_str().to_string(),
             }),
             source: diagnostic.rule.source.to_string(),
+            locator: diagnostic.locator.clone(),
         }
     }
 
