@@ -110,3 +110,107 @@ fn huge_single_line_input_is_handled() {
             "<stdin>:1:400001: warning demo.blame.you-are-wrong",
         ));
 }
+
+/// A baseline hides the findings it recorded through moved lines, added replies and
+/// re-indenting, and stops hiding one whose offending text changed.
+#[test]
+fn baseline_survives_moves_and_reindenting_but_not_changed_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let library = dir.path().join("replies.txt");
+    let baseline = dir.path().join("baseline.json");
+    fs::write(
+        &library,
+        "You must fill in the form.\nYou're wrong about the date.\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        Command::cargo_bin("replylint")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["check", "--isolated", "--format", "line"])
+            .args(args)
+            .arg("replies.txt")
+            .output()
+            .unwrap()
+    };
+    let written = run(&["--write-baseline", "baseline.json"]);
+    assert_eq!(written.status.code(), Some(0), "{written:?}");
+    let recorded = fs::read_to_string(&baseline).unwrap();
+    assert!(recorded.contains("\"version\": 1"), "{recorded}");
+    let entries = recorded.matches("\"fingerprint\"").count();
+    assert!(entries >= 2, "{recorded}");
+
+    // Moved, re-indented, with a new clean reply in front: nothing new to report.
+    fs::write(
+        &library,
+        "Thanks for writing in!\n\n    You're wrong about the date.\n  You must fill in the form.\n",
+    )
+    .unwrap();
+    let moved = run(&["--baseline", "baseline.json"]);
+    assert_eq!(moved.status.code(), Some(0), "{moved:?}");
+    assert!(moved.stdout.is_empty(), "{moved:?}");
+    let note = String::from_utf8_lossy(&moved.stderr);
+    assert!(
+        note.contains(&format!(
+            "{entries} baseline findings hidden; 0 baseline entries no longer occur"
+        )),
+        "{note}"
+    );
+
+    // The offending text changed: that finding is new, its old entry no longer occurs.
+    fs::write(
+        &library,
+        "You must fill in the other form.\nYou're wrong about the date.\n",
+    )
+    .unwrap();
+    let changed = run(&["--baseline", "baseline.json", "--fail-on", "info"]);
+    assert_eq!(changed.status.code(), Some(1), "{changed:?}");
+    let stdout = String::from_utf8_lossy(&changed.stdout);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.contains("replies.txt:1:1"), "{stdout}");
+    assert!(
+        String::from_utf8_lossy(&changed.stderr).contains("1 baseline entries no longer occur"),
+        "{changed:?}"
+    );
+}
+
+#[test]
+fn config_command_shows_each_setting_and_its_origin() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("replylint.toml"),
+        "fail-on = \"error\"\nignore = [\"zh.command\"]\n",
+    )
+    .unwrap();
+    let output = Command::cargo_bin("replylint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["config", "--format", "json", "--min-severity-placeholder"])
+        .output()
+        .unwrap();
+    // Unknown flags are usage errors.
+    assert_eq!(output.status.code(), Some(2));
+    let output = Command::cargo_bin("replylint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["config", "--format", "json", "--select", "zh"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(report["config"]
+        .as_str()
+        .unwrap()
+        .ends_with("replylint.toml"));
+    let origin = |name: &str| {
+        report["settings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|setting| setting["name"] == name)
+            .map(|setting| setting["origin"]["kind"].as_str().unwrap().to_string())
+    };
+    assert_eq!(origin("fail-on").as_deref(), Some("file"));
+    assert_eq!(origin("select").as_deref(), Some("flag"));
+    assert_eq!(origin("min-severity").as_deref(), Some("default"));
+}

@@ -40,7 +40,7 @@ pub struct ConfigError {
 impl ConfigError {
     fn at(file: &ConfigFile, span: Range<usize>, message: impl Into<String>) -> ConfigError {
         ConfigError {
-            origin: file.path.display().to_string(),
+            origin: display_path(&file.path),
             text: file.text.clone(),
             span,
             message: message.into(),
@@ -111,7 +111,7 @@ impl ConfigFile {
     pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigError> {
         let text: Arc<str> = Arc::from(text);
         let raw: RawConfig = toml::from_str(&text).map_err(|error| ConfigError {
-            origin: path.display().to_string(),
+            origin: display_path(path),
             text: text.clone(),
             span: error.span().unwrap_or(0..0),
             message: error.message().trim().to_string(),
@@ -133,6 +133,16 @@ impl ConfigFile {
     pub fn input(&self) -> Option<&toml::Table> {
         self.raw.input.as_ref()
     }
+}
+
+/// A path as the user should see it: relative to the working directory when it is inside it.
+fn display_path(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok())
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
 /// The config file that governs `dir`: the nearest `replylint.toml` or `.replylint.toml` in it
