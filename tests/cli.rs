@@ -214,3 +214,48 @@ fn config_command_shows_each_setting_and_its_origin() {
     assert_eq!(origin("select").as_deref(), Some("flag"));
     assert_eq!(origin("min-severity").as_deref(), Some("default"));
 }
+
+/// `--add-suppressions` silences today's findings with comments in the file's own syntax, so a
+/// second run is clean, and every character of the original survives.
+#[test]
+fn add_suppressions_makes_the_next_run_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let markdown = dir.path().join("replies.md");
+    let original = "# Refunds\n\nThanks for writing.\n你必须先填表。\n\n你搞错了。\n";
+    fs::write(&markdown, original).unwrap();
+    let yaml = dir.path().join("macros.yaml");
+    let original_yaml = "macros:\n  - body: 你必须先填表。\n";
+    fs::write(&yaml, original_yaml).unwrap();
+    let run = |extra: &[&str]| {
+        Command::cargo_bin("replylint")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["check", "--isolated", "--format", "line"])
+            .args(extra)
+            .args(["replies.md", "macros.yaml"])
+            .output()
+            .unwrap()
+    };
+    assert_eq!(run(&[]).status.code(), Some(1));
+    let added = run(&["--add-suppressions"]);
+    assert!(
+        String::from_utf8_lossy(&added.stderr).contains("added 2 suppression comments"),
+        "{added:?}"
+    );
+    let again = run(&[]);
+    assert_eq!(again.status.code(), Some(0), "{again:?}");
+    assert!(again.stdout.is_empty(), "{again:?}");
+    for (path, before) in [(&markdown, original), (&yaml, original_yaml)] {
+        let after = fs::read_to_string(path).unwrap();
+        let mut rest = after.as_str();
+        for c in before.chars() {
+            let at = rest
+                .find(c)
+                .expect("every original character survives in order");
+            rest = &rest[at + c.len_utf8()..];
+        }
+    }
+    assert!(fs::read_to_string(&yaml)
+        .unwrap()
+        .contains("  # replylint-disable-next-line zh.command.you-must\n  - body:"));
+}

@@ -136,6 +136,14 @@ pub fn run(args: &CheckArgs) -> i32 {
                     .filter(|diagnostic| diagnostic.severity >= outcome.fail_on)
                     .count();
                 adoption.add(source, &outcome);
+                if args.add_suppressions {
+                    if let replylint::inputs::Input::File(path)
+                    | replylint::inputs::Input::Found(path) = &outcome.input
+                    {
+                        had_error |=
+                            !add_suppressions(&messages, path, source, &outcome.diagnostics);
+                    }
+                }
             }
             let mut written = Ok(());
             if let Some(fixed) = &outcome.fix {
@@ -279,5 +287,64 @@ impl Adoption {
                     .contains(&format!("{}\0{}", entry.path, entry.fingerprint))
             })
             .count()
+    }
+}
+
+/// Writes `replylint-disable-next-line` comments above `diagnostics` in `path`; false when the
+/// file could not be written.
+fn add_suppressions(
+    messages: &Messages,
+    path: &Path,
+    source: &Source,
+    diagnostics: &[replylint::Diagnostic],
+) -> bool {
+    use replylint::filter::suppress::{add_comments, CommentSyntax};
+    if diagnostics.is_empty() {
+        return true;
+    }
+    let Some(syntax) = CommentSyntax::of_source(source) else {
+        messages.note(
+            &source.name,
+            &format!(
+                "{} has no comment syntax; no suppressions added",
+                source.format()
+            ),
+        );
+        return true;
+    };
+    let index = replylint::source::LineIndex::new(&source.text);
+    let findings: Vec<(usize, String)> = diagnostics
+        .iter()
+        .filter(|diagnostic| !diagnostic.rule.id.starts_with("replylint."))
+        .map(|diagnostic| {
+            let (line, _) = index.line_column(&source.text, diagnostic.span.start);
+            (line, diagnostic.rule.id.to_string())
+        })
+        .collect();
+    let (text, added, refused) = add_comments(&source.text, syntax, &findings);
+    for skipped in &refused {
+        messages.note(
+            &format!("{}:{}", source.name, skipped.line),
+            &format!("no suppression added: {}", skipped.reason),
+        );
+    }
+    if added == 0 {
+        return true;
+    }
+    let written = source
+        .encode(&text)
+        .map_err(|error| error.to_string())
+        .and_then(|bytes| {
+            replylint::fix::write_fixed(path, &source.bytes(), &bytes).map_err(|e| e.to_string())
+        });
+    match written {
+        Ok(()) => {
+            messages.note(&source.name, &format!("added {added} suppression comments"));
+            true
+        }
+        Err(error) => {
+            messages.error(&source.name, &error);
+            false
+        }
     }
 }

@@ -180,7 +180,7 @@ pub struct CheckArgs {
     pub write_baseline: Option<PathBuf>,
     /// Write `replylint-disable-next-line` comments above current findings, in formats with
     /// comments (Markdown, HTML, YAML).
-    #[arg(long, help_heading = "Adopting")]
+    #[arg(long, help_heading = "Adopting", conflicts_with_all = ["fix", "diff"])]
     pub add_suppressions: bool,
     /// When to use colours (NO_COLOR is respected with `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]

@@ -183,7 +183,7 @@ impl Filters {
         let mut suppressed = 0;
         if self.suppressions {
             let mut suppressions =
-                Suppressions::parse(&source.text, CommentSyntax::of(&source.name), rules);
+                Suppressions::parse(&source.text, CommentSyntax::of_source(source), rules);
             if !suppressions.directives.is_empty() {
                 let before = diagnostics.len();
                 diagnostics.retain(|diagnostic| {
@@ -371,7 +371,13 @@ mod tests {
     fn suppressions_silence_and_report_unused_ones() {
         let linter = Linter::builtin().unwrap();
         let text = "<!-- replylint-disable-next-line en.command -->\nYou must fill in the form.\n\n<!-- replylint-disable-next-line zh -->\nThanks!\n";
-        let source = crate::Source::new("reply.md", text);
+        let source = crate::Source::from_text(
+            "reply.md",
+            text,
+            crate::source::Format::Markdown,
+            Default::default(),
+        )
+        .unwrap();
         let filtered = Filters::default().apply_to(&source, linter.rules(), linter.find(&source));
         assert_eq!(filtered.suppressed, 1);
         let ids: Vec<&str> = filtered.diagnostics.iter().map(|d| &*d.rule.id).collect();

@@ -28,6 +28,16 @@ pub enum CommentSyntax {
 }
 
 impl CommentSyntax {
+    /// The syntax of a source, from the format it was read as.
+    pub fn of_source(source: &crate::source::Source) -> Option<CommentSyntax> {
+        use crate::source::Format;
+        match source.format() {
+            Format::Markdown | Format::Html => Some(CommentSyntax::Markup),
+            Format::Yaml => Some(CommentSyntax::Hash),
+            _ => None,
+        }
+    }
+
     /// The syntax of a file, from its name; `None` for formats without comments.
     pub fn of(name: &str) -> Option<CommentSyntax> {
         let extension = name.rsplit_once('.')?.1.to_ascii_lowercase();
@@ -260,5 +270,143 @@ mod tests {
             &RuleSet::builtin().unwrap(),
         );
         assert!(suppressions.directives.is_empty());
+    }
+}
+
+/// Where `--add-suppressions` could not put a comment, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotSuppressed {
+    pub line: usize,
+    pub reason: &'static str,
+}
+
+/// `text` with a `replylint-disable-next-line` comment for the findings on each line of
+/// `findings` (`(line, rule id)`, 1-based lines), written so that the file keeps its meaning:
+///
+/// - Markdown and HTML: the comment goes at the end of the line before (an invisible inline
+///   comment that neither splits a paragraph nor shows), or on a line of its own where there is
+///   no line before or it is blank;
+/// - YAML: a `#` comment line before, indented like it, only where the line starts its value (a
+///   comment inside a block scalar would become part of the reply); other lines are refused.
+///
+/// Returns the new text, how many comments were added, and the lines refused.
+pub fn add_comments(
+    text: &str,
+    syntax: CommentSyntax,
+    findings: &[(usize, String)],
+) -> (String, usize, Vec<NotSuppressed>) {
+    use std::collections::BTreeMap;
+    let mut by_line: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+    for (line, rule) in findings {
+        let rules = by_line.entry(*line).or_default();
+        if !rules.contains(&rule.as_str()) {
+            rules.push(rule);
+        }
+    }
+    let index = LineIndex::new(text);
+    // `(byte offset, text to insert)`, in offset order.
+    let mut inserts: Vec<(usize, String)> = Vec::new();
+    let mut refused = Vec::new();
+    for (&line, rules) in &by_line {
+        let directive = format!("replylint-disable-next-line {}", rules.join(", "));
+        let range = index.line_range(text, line);
+        let indent: String = text[range.clone()]
+            .chars()
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .collect();
+        let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        match syntax {
+            CommentSyntax::Markup => {
+                let before = (line > 1).then(|| index.line_range(text, line - 1));
+                // A closing code fence takes no text after it, so it gets a line of its own.
+                let fence = |line: &str| {
+                    let line = line.trim_start();
+                    line.starts_with("```") || line.starts_with("~~~")
+                };
+                match before {
+                    Some(before)
+                        if !text[before.clone()].trim().is_empty()
+                            && !fence(&text[before.clone()]) =>
+                    {
+                        inserts.push((before.end, format!(" <!-- {directive} -->")));
+                    }
+                    _ => inserts.push((
+                        range.start,
+                        format!("{indent}<!-- {directive} -->{newline}"),
+                    )),
+                }
+            }
+            CommentSyntax::Hash => {
+                let content = text[range.clone()].trim_start();
+                let starts_value = content.starts_with("- ")
+                    || content
+                        .split_once(':')
+                        .is_some_and(|(key, rest)| !key.contains(' ') && !rest.trim().is_empty());
+                if starts_value {
+                    inserts.push((range.start, format!("{indent}# {directive}{newline}")));
+                } else {
+                    refused.push(NotSuppressed {
+                        line,
+                        reason: "inside a multi-line value, where a comment would become text",
+                    });
+                }
+            }
+        }
+    }
+    let added = inserts.len();
+    let mut out =
+        String::with_capacity(text.len() + inserts.iter().map(|(_, s)| s.len()).sum::<usize>());
+    let mut cursor = 0;
+    for (offset, insert) in inserts {
+        out.push_str(&text[cursor..offset]);
+        out.push_str(&insert);
+        cursor = offset;
+    }
+    out.push_str(&text[cursor..]);
+    (out, added, refused)
+}
+
+#[cfg(test)]
+mod add_tests {
+    use super::*;
+
+    #[test]
+    fn markdown_comments_join_the_line_before_or_stand_alone() {
+        let text = "你必须先填表。\n\nIntro line\n你搞错了。\n";
+        let findings = vec![
+            (1, "zh.command.you-must".to_string()),
+            (4, "zh.clarify.x".to_string()),
+        ];
+        let (out, added, refused) = add_comments(text, CommentSyntax::Markup, &findings);
+        assert_eq!(added, 2);
+        assert!(refused.is_empty());
+        assert_eq!(
+            out,
+            "<!-- replylint-disable-next-line zh.command.you-must -->\n你必须先填表。\n\nIntro line <!-- replylint-disable-next-line zh.clarify.x -->\n你搞错了。\n"
+        );
+        // Every original character survives, in order.
+        let mut rest = out.as_str();
+        for c in text.chars() {
+            let at = rest.find(c).unwrap();
+            rest = &rest[at + c.len_utf8()..];
+        }
+    }
+
+    #[test]
+    fn yaml_comments_only_where_a_value_starts() {
+        let text = "macros:\n  - body: 你必须先填表。\n  - body: |\n      你搞错了。\n";
+        let findings = vec![(2, "zh.command".to_string()), (4, "zh.clarify".to_string())];
+        let (out, added, refused) = add_comments(text, CommentSyntax::Hash, &findings);
+        assert_eq!(added, 1);
+        assert_eq!(
+            refused,
+            vec![NotSuppressed {
+                line: 4,
+                reason: refused[0].reason
+            }]
+        );
+        assert!(
+            out.contains("  # replylint-disable-next-line zh.command\n  - body: 你必须先填表。")
+        );
     }
 }
