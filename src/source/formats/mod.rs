@@ -56,6 +56,13 @@ pub(crate) struct PieceBuilder {
 }
 
 impl PieceBuilder {
+    pub fn with_capacity(bytes: usize) -> PieceBuilder {
+        PieceBuilder {
+            text: String::with_capacity(bytes),
+            pieces: Vec::with_capacity(1),
+        }
+    }
+
     /// Source text `source` (at `range` of the source) copied as is.
     pub fn verbatim(&mut self, source: &str, range: Range<usize>) {
         if range.is_empty() {
@@ -125,8 +132,14 @@ pub fn looks_like_prose(value: &str) -> bool {
     if value.is_empty() {
         return false;
     }
-    let has_cjk = value.chars().any(is_cjk);
-    let has_space = value.contains(char::is_whitespace);
+    let (mut has_cjk, mut has_space) = (false, false);
+    for c in value.chars() {
+        has_cjk |= is_cjk(c);
+        has_space |= c.is_whitespace();
+        if has_cjk && has_space {
+            break;
+        }
+    }
     if !has_cjk && !has_space {
         // A single token: an id, a slug, a URL, an address, a number, a date.
         return false;
@@ -140,7 +153,11 @@ pub fn looks_like_prose(value: &str) -> bool {
         let is_address = value.contains('@') && value.contains('.') && !value.contains('。');
         return !is_url && !is_address;
     }
-    // Dates and times with spaces ("2024-05-01 10:00:00", "Tue, 01 May 2024 10:00 GMT").
+    // Dates and times with spaces ("2024-05-01 10:00:00", "Tue, 01 May 2024 10:00 GMT") are
+    // short; anything longer with a space is prose.
+    if has_cjk || value.len() > 48 {
+        return true;
+    }
     let letters = value.chars().filter(|c| c.is_alphabetic()).count();
     let digits = value.chars().filter(char::is_ascii_digit).count();
     !(digits >= 4 && letters <= 6 && !has_cjk)
