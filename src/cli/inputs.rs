@@ -57,8 +57,8 @@ pub fn collect(paths: &[PathBuf], threads: Option<usize>) -> (Vec<Input>, Vec<(S
     (inputs, errors)
 }
 
-/// Walks a directory the way ripgrep does (`.gitignore` and `.ignore` honoured, hidden files
-/// skipped), on several threads since listing a large library is a good part of checking it, then
+/// Walks a directory the way ripgrep does (`.gitignore` and `.ignore` honoured), but into hidden
+/// folders other than `.git`, on several threads since listing a large library is a good part of checking it, then
 /// sorts the files so that output never depends on which thread found what.
 fn walk(
     dir: &Path,
@@ -70,6 +70,14 @@ fn walk(
     let failed = Mutex::new(Vec::new());
     ignore::WalkBuilder::new(dir)
         .require_git(false)
+        // Hidden folders can hold libraries (GitHub keeps saved replies in `.github/`); only
+        // version-control folders are passed over.
+        .hidden(false)
+        .filter_entry(|entry| {
+            !(entry.depth() > 0
+                && entry.file_type().is_some_and(|kind| kind.is_dir())
+                && matches!(entry.file_name().to_str(), Some(".git" | ".hg" | ".svn")))
+        })
         .threads(threads.unwrap_or(0))
         .build_parallel()
         .run(|| {
@@ -146,6 +154,31 @@ mod tests {
             Input::File(path.to_path_buf())
         };
         read(&input, "<stdin>", &DecodeOptions::default())
+    }
+
+    #[test]
+    fn hidden_library_folders_are_walked_but_not_git() {
+        let dir = tempfile::tempdir().unwrap();
+        for folder in [".github", ".git", "replies"] {
+            std::fs::create_dir(dir.path().join(folder)).unwrap();
+            std::fs::write(dir.path().join(folder).join("SAVED_REPLIES.md"), "你好").unwrap();
+        }
+        let (inputs, errors) = collect(&[dir.path().to_path_buf()], Some(1));
+        assert!(errors.is_empty());
+        let found: Vec<String> = inputs
+            .iter()
+            .filter_map(|input| match input {
+                Input::Found(path) => path
+                    .strip_prefix(dir.path())
+                    .ok()
+                    .map(|p| p.display().to_string()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [".github/SAVED_REPLIES.md", "replies/SAVED_REPLIES.md"]
+        );
     }
 
     #[test]
