@@ -185,6 +185,45 @@ pub fn looks_like_html(value: &str) -> bool {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// Whatever the input, every extractor returns or errs without panicking, and every
+        /// piece it returns maps inside the text on character boundaries, in order.
+        #[test]
+        fn extractors_never_panic_and_map_inside_the_text(
+            text in "[\\[\\]{}\"',:#>|\\-*`<>/&;=a-z你 \n\r\t\\\\]{0,80}"
+        ) {
+            let selection = Selection::default();
+            let mut all = Vec::new();
+            for run in 0..7 {
+                let mut out = Vec::new();
+                let _ = match run {
+                    0 => json::extract(&text, false, &selection, &mut out),
+                    1 => json::extract(&text, true, &selection, &mut out),
+                    2 => csv::extract(&text, b',', &selection, &mut out),
+                    3 => csv::extract(&text, b'\t', &selection, &mut out),
+                    4 => markdown::extract(&text, &selection, &mut out),
+                    5 => yaml::extract(&text, &selection, &mut out),
+                    _ => {
+                        html::extract_range(&text, 0..text.len(), None, &mut out);
+                        Ok(())
+                    }
+                };
+                all.extend(out);
+            }
+            for found in &all {
+                let mut previous = 0;
+                for piece in &found.pieces {
+                    proptest::prop_assert!(piece.source.end <= text.len());
+                    proptest::prop_assert!(text.is_char_boundary(piece.source.start));
+                    proptest::prop_assert!(text.is_char_boundary(piece.source.end));
+                    proptest::prop_assert!(piece.at >= previous && found.text.is_char_boundary(piece.at));
+                    previous = piece.at;
+                }
+            }
+        }
+    }
+
     #[test]
     fn prose_is_told_from_ids_urls_and_dates() {
         for prose in [
