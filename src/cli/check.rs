@@ -164,7 +164,8 @@ pub fn run(args: &CheckArgs) -> i32 {
     // The process exits right after checking: freeing every rule and automaton one by one would
     // only add to the start-up-plus-check time an agent waits for on each draft.
     let linter: &Linter = Box::leak(Box::new(Linter::new(rules).with_placeholders(placeholders)));
-    let (mut inputs, path_errors) = inputs::collect(&args.paths, args.threads);
+    let (mut inputs, path_errors) =
+        inputs::collect(&args.paths, args.threads, &args.walk_filters());
     if mode != Mode::Check {
         // The same file named twice would be fixed twice, and the second write would find it
         // changed since it was read.

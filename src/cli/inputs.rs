@@ -23,6 +23,31 @@ pub enum Input {
     Found(PathBuf),
 }
 
+/// `--include` and `--exclude` globs: which files a directory walk takes. Files named on the
+/// command line are checked whatever they match.
+#[derive(Debug, Clone, Default)]
+pub struct WalkFilters {
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+}
+
+impl WalkFilters {
+    /// The globs as the walker's overrides, relative to the walked directory (`.gitignore`
+    /// syntax: `*.md`, `replies/**`).
+    fn overrides(&self, root: &Path) -> Result<ignore::overrides::Override, String> {
+        let mut builder = ignore::overrides::OverrideBuilder::new(root);
+        for glob in &self.include {
+            builder.add(glob).map_err(|error| error.to_string())?;
+        }
+        for glob in &self.exclude {
+            builder
+                .add(&format!("!{glob}"))
+                .map_err(|error| error.to_string())?;
+        }
+        builder.build().map_err(|error| error.to_string())
+    }
+}
+
 /// What became of reading one input.
 pub enum Loaded {
     Text(Source),
@@ -34,7 +59,11 @@ pub enum Loaded {
 
 /// Expands the command-line paths into inputs, in a stable order. Problems with a path (it does
 /// not exist, a directory cannot be listed) come back as `(name, message)`.
-pub fn collect(paths: &[PathBuf], threads: Option<usize>) -> (Vec<Input>, Vec<(String, String)>) {
+pub fn collect(
+    paths: &[PathBuf],
+    threads: Option<usize>,
+    filters: &WalkFilters,
+) -> (Vec<Input>, Vec<(String, String)>) {
     if paths.is_empty() {
         return (vec![Input::Stdin], Vec::new());
     }
@@ -44,7 +73,10 @@ pub fn collect(paths: &[PathBuf], threads: Option<usize>) -> (Vec<Input>, Vec<(S
         if path.as_os_str() == "-" {
             inputs.push(Input::Stdin);
         } else if path.is_dir() {
-            walk(path, threads, &mut inputs, &mut errors);
+            match filters.overrides(path) {
+                Ok(overrides) => walk(path, threads, overrides, &mut inputs, &mut errors),
+                Err(message) => errors.push(("--include/--exclude".to_string(), message)),
+            }
         } else if path.exists() {
             inputs.push(Input::File(path.clone()));
         } else {
@@ -63,6 +95,7 @@ pub fn collect(paths: &[PathBuf], threads: Option<usize>) -> (Vec<Input>, Vec<(S
 fn walk(
     dir: &Path,
     threads: Option<usize>,
+    overrides: ignore::overrides::Override,
     inputs: &mut Vec<Input>,
     errors: &mut Vec<(String, String)>,
 ) {
@@ -73,6 +106,7 @@ fn walk(
         // Hidden folders can hold libraries (GitHub keeps saved replies in `.github/`); only
         // version-control folders are passed over.
         .hidden(false)
+        .overrides(overrides)
         .filter_entry(|entry| {
             !(entry.depth() > 0
                 && entry.file_type().is_some_and(|kind| kind.is_dir())
@@ -163,7 +197,11 @@ mod tests {
             std::fs::create_dir(dir.path().join(folder)).unwrap();
             std::fs::write(dir.path().join(folder).join("SAVED_REPLIES.md"), "你好").unwrap();
         }
-        let (inputs, errors) = collect(&[dir.path().to_path_buf()], Some(1));
+        let (inputs, errors) = collect(
+            &[dir.path().to_path_buf()],
+            Some(1),
+            &WalkFilters::default(),
+        );
         assert!(errors.is_empty());
         let found: Vec<String> = inputs
             .iter()
@@ -178,6 +216,34 @@ mod tests {
         assert_eq!(
             found,
             [".github/SAVED_REPLIES.md", "replies/SAVED_REPLIES.md"]
+        );
+
+        std::fs::write(dir.path().join("replies/a.json"), "{}").unwrap();
+        let only = |filters: WalkFilters| -> Vec<String> {
+            collect(&[dir.path().to_path_buf()], Some(1), &filters)
+                .0
+                .iter()
+                .filter_map(|input| match input {
+                    Input::Found(path) => path
+                        .strip_prefix(dir.path())
+                        .ok()
+                        .map(|p| p.display().to_string()),
+                    _ => None,
+                })
+                .collect()
+        };
+        let include = WalkFilters {
+            include: vec!["*.json".into()],
+            exclude: Vec::new(),
+        };
+        assert_eq!(only(include), ["replies/a.json"]);
+        let exclude = WalkFilters {
+            include: Vec::new(),
+            exclude: vec![".github/".into()],
+        };
+        assert_eq!(
+            only(exclude),
+            ["replies/SAVED_REPLIES.md", "replies/a.json"]
         );
     }
 
