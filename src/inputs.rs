@@ -24,6 +24,31 @@ pub enum Input {
     Found(PathBuf),
 }
 
+/// `--include` and `--exclude` globs: which files a directory walk takes. Files named on the
+/// command line are checked whatever they match.
+#[derive(Debug, Clone, Default)]
+pub struct WalkFilters {
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+}
+
+impl WalkFilters {
+    /// The globs as the walker's overrides, relative to the walked directory (`.gitignore`
+    /// syntax: `*.md`, `replies/**`).
+    fn overrides(&self, root: &Path) -> Result<ignore::overrides::Override, String> {
+        let mut builder = ignore::overrides::OverrideBuilder::new(root);
+        for glob in &self.include {
+            builder.add(glob).map_err(|error| error.to_string())?;
+        }
+        for glob in &self.exclude {
+            builder
+                .add(&format!("!{glob}"))
+                .map_err(|error| error.to_string())?;
+        }
+        builder.build().map_err(|error| error.to_string())
+    }
+}
+
 /// What became of reading one input.
 #[derive(Debug)]
 pub enum Loaded {
@@ -61,6 +86,7 @@ pub enum InputError {
 pub fn collect(
     paths: &[PathBuf],
     threads: Option<usize>,
+    filters: &WalkFilters,
 ) -> (Vec<Input>, Vec<(String, InputError)>) {
     if paths.is_empty() {
         return (vec![Input::Stdin], Vec::new());
@@ -71,7 +97,12 @@ pub fn collect(
         if path.as_os_str() == "-" {
             inputs.push(Input::Stdin);
         } else if path.is_dir() {
-            walk(path, threads, &mut inputs, &mut errors);
+            match filters.overrides(path) {
+                Ok(overrides) => walk(path, threads, overrides, &mut inputs, &mut errors),
+                Err(message) => {
+                    errors.push(("--include/--exclude".to_string(), InputError::Walk(message)))
+                }
+            }
         } else if path.exists() {
             inputs.push(Input::File(path.clone()));
         } else {
@@ -81,12 +112,13 @@ pub fn collect(
     (inputs, errors)
 }
 
-/// Walks a directory the way ripgrep does (`.gitignore` and `.ignore` honoured, hidden files
-/// skipped), on several threads since listing a large library is a good part of checking it, then
+/// Walks a directory the way ripgrep does (`.gitignore` and `.ignore` honoured), but into hidden
+/// folders other than `.git`, on several threads since listing a large library is a good part of checking it, then
 /// sorts the files so that output never depends on which thread found what.
 fn walk(
     dir: &Path,
     threads: Option<usize>,
+    overrides: ignore::overrides::Override,
     inputs: &mut Vec<Input>,
     errors: &mut Vec<(String, InputError)>,
 ) {
@@ -94,6 +126,15 @@ fn walk(
     let failed = Mutex::new(Vec::new());
     ignore::WalkBuilder::new(dir)
         .require_git(false)
+        // Hidden folders can hold libraries (GitHub keeps saved replies in `.github/`); only
+        // version-control folders are passed over.
+        .hidden(false)
+        .overrides(overrides)
+        .filter_entry(|entry| {
+            !(entry.depth() > 0
+                && entry.file_type().is_some_and(|kind| kind.is_dir())
+                && matches!(entry.file_name().to_str(), Some(".git" | ".hg" | ".svn")))
+        })
         .threads(threads.unwrap_or(0))
         .build_parallel()
         .run(|| {
@@ -174,6 +215,63 @@ mod tests {
             Input::File(path.to_path_buf())
         };
         read(&input, "<stdin>", &DecodeOptions::default())
+    }
+
+    #[test]
+    fn hidden_library_folders_are_walked_but_not_git() {
+        let dir = tempfile::tempdir().unwrap();
+        for folder in [".github", ".git", "replies"] {
+            std::fs::create_dir(dir.path().join(folder)).unwrap();
+            std::fs::write(dir.path().join(folder).join("SAVED_REPLIES.md"), "你好").unwrap();
+        }
+        let (inputs, errors) = collect(
+            &[dir.path().to_path_buf()],
+            Some(1),
+            &WalkFilters::default(),
+        );
+        assert!(errors.is_empty());
+        let found: Vec<String> = inputs
+            .iter()
+            .filter_map(|input| match input {
+                Input::Found(path) => path
+                    .strip_prefix(dir.path())
+                    .ok()
+                    .map(|p| p.display().to_string()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [".github/SAVED_REPLIES.md", "replies/SAVED_REPLIES.md"]
+        );
+
+        std::fs::write(dir.path().join("replies/a.json"), "{}").unwrap();
+        let only = |filters: WalkFilters| -> Vec<String> {
+            collect(&[dir.path().to_path_buf()], Some(1), &filters)
+                .0
+                .iter()
+                .filter_map(|input| match input {
+                    Input::Found(path) => path
+                        .strip_prefix(dir.path())
+                        .ok()
+                        .map(|p| p.display().to_string()),
+                    _ => None,
+                })
+                .collect()
+        };
+        let include = WalkFilters {
+            include: vec!["*.json".into()],
+            exclude: Vec::new(),
+        };
+        assert_eq!(only(include), ["replies/a.json"]);
+        let exclude = WalkFilters {
+            include: Vec::new(),
+            exclude: vec![".github/".into()],
+        };
+        assert_eq!(
+            only(exclude),
+            ["replies/SAVED_REPLIES.md", "replies/a.json"]
+        );
     }
 
     #[test]

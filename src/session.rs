@@ -17,7 +17,7 @@ use crate::config::{self, ConfigFile, Overrides, Profile, ProfileError};
 use crate::diagnostic::Diagnostic;
 use crate::filter::{Filtered, Filters};
 use crate::fix::{self, FixLevel, FixOptions, FixOutcome, Unsettled, WriteError};
-use crate::inputs::{self, Input, InputError, Loaded, SkipReason};
+use crate::inputs::{self, Input, InputError, Loaded, SkipReason, WalkFilters};
 use crate::linter::Linter;
 use crate::rules::FixSafety;
 use crate::source::{DecodeOptions, Source};
@@ -58,6 +58,8 @@ pub struct Settings {
     pub baseline: Option<Arc<HashSet<String>>>,
     /// How inputs are decoded and which of their parts are reply text.
     pub read: DecodeOptions,
+    /// `--include` / `--exclude` globs for directory walks (on top of each config's).
+    pub walk: WalkFilters,
 }
 
 impl Default for Settings {
@@ -70,6 +72,7 @@ impl Default for Settings {
             max_passes: fix::MAX_PASSES,
             baseline: None,
             read: DecodeOptions::default(),
+            walk: WalkFilters::default(),
         }
     }
 }
@@ -357,7 +360,11 @@ impl Session {
     /// Expands paths into inputs (directories walked, `-` is standard input, none means standard
     /// input). Problems with a path come back beside the inputs found.
     pub fn collect(&self, paths: &[PathBuf]) -> (Vec<Input>, Vec<Problem>) {
-        let (mut inputs, errors) = inputs::collect(paths, self.settings.effective_threads());
+        let (mut inputs, errors) = inputs::collect(
+            paths,
+            self.settings.effective_threads(),
+            &self.settings.walk,
+        );
         if self.settings.mode != Mode::Check {
             // The same file named twice would be fixed twice, and the second write would find it
             // changed since it was read.

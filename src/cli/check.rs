@@ -61,6 +61,7 @@ pub fn run(args: &CheckArgs) -> i32 {
     let settings = Settings {
         mode,
         read: args.read_options(),
+        walk: args.walk_filters(),
         threads: args.threads,
         stdin_name: args.stdin_filename.clone(),
         baseline,

@@ -38,7 +38,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check drafts: files, directories (recursively) or standard input.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Inspect and test rule packs.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -209,6 +209,13 @@ pub struct CheckArgs {
     /// text/markdown, skip those in a programming language).
     #[arg(long, value_name = "MODE", default_value = "auto", value_parser = parse_markdown_code, help_heading = "Structured inputs")]
     pub markdown_code: MarkdownCode,
+    /// When walking directories, check only files matching GLOB (`*.md`, `replies/**`);
+    /// repeatable. Files named on the command line are always checked.
+    #[arg(long = "include", value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// When walking directories, skip files and folders matching GLOB; repeatable.
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub exclude: Vec<String>,
     /// The name to report for standard input.
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
     pub stdin_filename: String,
@@ -278,6 +285,14 @@ fn parse_encoding(text: &str) -> Result<EncodingChoice, String> {
 }
 
 impl CheckArgs {
+    /// Which files a directory walk takes.
+    pub fn walk_filters(&self) -> replylint::inputs::WalkFilters {
+        replylint::inputs::WalkFilters {
+            include: self.include.clone(),
+            exclude: self.exclude.clone(),
+        }
+    }
+
     /// How to read each input.
     pub fn read_options(&self) -> DecodeOptions {
         DecodeOptions {

@@ -185,7 +185,9 @@ pub(crate) fn extract_range(
 /// Adds the raw text at `range` (which the tokenizer decoded to `decoded`) as pieces: verbatim
 /// runs and one decoded piece per character reference.
 fn decode_into(text: &str, range: Range<usize>, decoded: &str, pieces: &mut PieceBuilder) {
-    let raw = &text[range.clone()];
+    let Some(raw) = text.get(range.clone()) else {
+        return;
+    };
     if raw == decoded {
         pieces.verbatim(raw, range);
         return;
@@ -420,5 +422,23 @@ mod tests {
     fn unclosed_script_swallows_the_rest() {
         let found = html("<p>你好 朋友</p><script>var x = '你必须'");
         assert_eq!(found.len(), 1);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn escaped_text_decodes_and_maps_back(value in "[a-z你 &<>\"';#]{1,30}") {
+            proptest::prop_assume!(!value.trim().is_empty());
+            let plain = Segment::contiguous("x", 0, Encoding::UTF_8);
+            let segment = Segment { landing: Landing::HtmlText, ..plain };
+            let (_, written) = segment.replacement(0..1, &value).unwrap();
+            let text = format!("<p>{written}</p>");
+            let found = html(&text);
+            proptest::prop_assert_eq!(&found[0].text, &value);
+            let segment = self::segment(&found[0]);
+            for (start, c) in value.char_indices() {
+                let source = &text[segment.to_source(start..start + c.len_utf8())];
+                proptest::prop_assert_eq!(decode_reference(source), c.to_string());
+            }
+        }
     }
 }

@@ -207,6 +207,17 @@ impl<'a> Scanner<'a> {
         let start = self.pos;
         self.pos += 1;
         loop {
+            // Jump to the next quote or backslash; what lies between must hold no control
+            // character.
+            let rest = &self.bytes[self.pos..self.end];
+            let run = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
+            if let Some(control) = rest[..run].iter().position(|&byte| byte < 0x20) {
+                self.pos += control;
+                return Err(self.error(
+                    "a control character (such as a raw line break) inside a string; write it as an escape",
+                ));
+            }
+            self.pos += run;
             let Some(byte) = self.peek() else {
                 self.pos = start;
                 return Err(self.error("this string is never closed"));
@@ -313,7 +324,9 @@ impl<'a> Scanner<'a> {
             Some(Frame::Object { key }) => Some(&**key),
             _ => None,
         };
-        let html_key = last_key.is_some_and(|key| key.to_ascii_lowercase().ends_with("_html"));
+        let html_key = last_key.is_some_and(|key| {
+            key.len() >= 5 && key.as_bytes()[key.len() - 5..].eq_ignore_ascii_case(b"_html")
+        });
         if !selection.keys.is_empty() && !selection.keys.iter().any(|keys| keys.matches(&path)) {
             return Ok(());
         }
@@ -334,7 +347,7 @@ impl<'a> Scanner<'a> {
 /// The decoded text of the string literal whose inside is `inner`, with a piece per escape.
 fn decode(text: &str, inner: Range<usize>) -> Result<PieceBuilder, SyntaxError> {
     let bytes = text.as_bytes();
-    let mut pieces = PieceBuilder::default();
+    let mut pieces = PieceBuilder::with_capacity(inner.len());
     let mut run = inner.start;
     let mut pos = inner.start;
     while pos < inner.end {

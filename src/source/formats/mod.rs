@@ -56,6 +56,13 @@ pub(crate) struct PieceBuilder {
 }
 
 impl PieceBuilder {
+    pub fn with_capacity(bytes: usize) -> PieceBuilder {
+        PieceBuilder {
+            text: String::with_capacity(bytes),
+            pieces: Vec::with_capacity(1),
+        }
+    }
+
     /// Source text `source` (at `range` of the source) copied as is.
     pub fn verbatim(&mut self, source: &str, range: Range<usize>) {
         if range.is_empty() {
@@ -125,8 +132,14 @@ pub fn looks_like_prose(value: &str) -> bool {
     if value.is_empty() {
         return false;
     }
-    let has_cjk = value.chars().any(is_cjk);
-    let has_space = value.contains(char::is_whitespace);
+    let (mut has_cjk, mut has_space) = (false, false);
+    for c in value.chars() {
+        has_cjk |= is_cjk(c);
+        has_space |= c.is_whitespace();
+        if has_cjk && has_space {
+            break;
+        }
+    }
     if !has_cjk && !has_space {
         // A single token: an id, a slug, a URL, an address, a number, a date.
         return false;
@@ -140,7 +153,11 @@ pub fn looks_like_prose(value: &str) -> bool {
         let is_address = value.contains('@') && value.contains('.') && !value.contains('。');
         return !is_url && !is_address;
     }
-    // Dates and times with spaces ("2024-05-01 10:00:00", "Tue, 01 May 2024 10:00 GMT").
+    // Dates and times with spaces ("2024-05-01 10:00:00", "Tue, 01 May 2024 10:00 GMT") are
+    // short; anything longer with a space is prose.
+    if has_cjk || value.len() > 48 {
+        return true;
+    }
     let letters = value.chars().filter(|c| c.is_alphabetic()).count();
     let digits = value.chars().filter(char::is_ascii_digit).count();
     !(digits >= 4 && letters <= 6 && !has_cjk)
@@ -167,6 +184,45 @@ pub fn looks_like_html(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// Whatever the input, every extractor returns or errs without panicking, and every
+        /// piece it returns maps inside the text on character boundaries, in order.
+        #[test]
+        fn extractors_never_panic_and_map_inside_the_text(
+            text in "[\\[\\]{}\"',:#>|\\-*`<>/&;=a-z你 \n\r\t\\\\]{0,80}"
+        ) {
+            let selection = Selection::default();
+            let mut all = Vec::new();
+            for run in 0..7 {
+                let mut out = Vec::new();
+                let _ = match run {
+                    0 => json::extract(&text, false, &selection, &mut out),
+                    1 => json::extract(&text, true, &selection, &mut out),
+                    2 => csv::extract(&text, b',', &selection, &mut out),
+                    3 => csv::extract(&text, b'\t', &selection, &mut out),
+                    4 => markdown::extract(&text, &selection, &mut out),
+                    5 => yaml::extract(&text, &selection, &mut out),
+                    _ => {
+                        html::extract_range(&text, 0..text.len(), None, &mut out);
+                        Ok(())
+                    }
+                };
+                all.extend(out);
+            }
+            for found in &all {
+                let mut previous = 0;
+                for piece in &found.pieces {
+                    proptest::prop_assert!(piece.source.end <= text.len());
+                    proptest::prop_assert!(text.is_char_boundary(piece.source.start));
+                    proptest::prop_assert!(text.is_char_boundary(piece.source.end));
+                    proptest::prop_assert!(piece.at >= previous && found.text.is_char_boundary(piece.at));
+                    previous = piece.at;
+                }
+            }
+        }
+    }
 
     #[test]
     fn prose_is_told_from_ids_urls_and_dates() {

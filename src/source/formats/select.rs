@@ -169,12 +169,18 @@ impl KeyPath {
 
 /// A JSON Pointer (RFC 6901) to the value at `path`: `/macros/3/actions/1/value`.
 pub fn json_pointer(path: &[Step<'_>]) -> String {
-    let mut pointer = String::new();
+    use std::fmt::Write as _;
+    let mut pointer = String::with_capacity(16 * path.len());
     for step in path {
         pointer.push('/');
         match step {
-            Step::Key(key) => pointer.push_str(&key.replace('~', "~0").replace('/', "~1")),
-            Step::Index(index) => pointer.push_str(&index.to_string()),
+            Step::Key(key) if key.contains(['~', '/']) => {
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"))
+            }
+            Step::Key(key) => pointer.push_str(key),
+            Step::Index(index) => {
+                let _ = write!(pointer, "{index}");
+            }
         }
     }
     if pointer.is_empty() {

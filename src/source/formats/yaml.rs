@@ -162,7 +162,7 @@ fn scalar(
     selection: &Selection,
     out: &mut Vec<Extracted>,
 ) {
-    if value.trim().is_empty() {
+    if value.trim().is_empty() || text.get(span.clone()).is_none() {
         return;
     }
     let path: Vec<Step<'_>> = stack
