@@ -81,6 +81,8 @@ struct RawConfig {
     include: Option<Vec<Spanned<String>>>,
     exclude: Option<Vec<Spanned<String>>>,
     placeholders: Option<Vec<Spanned<String>>>,
+    /// The JSON field or CSV column listing rules to ignore for its record.
+    ignore_field: Option<Spanned<String>>,
     /// Input mappings for structured formats (`[input.json] keys = […]`), read by the extractors.
     input: Option<toml::Table>,
 }
@@ -495,13 +497,21 @@ impl Profile {
                 note("exclude", spanned_list(globs), file_origin());
             }
         }
-        let filters = Filters {
+        let mut filters = Filters {
             selection,
             severity,
             per_file_ignores,
             min_severity,
             ..Filters::default()
         };
+        if let Some(field) = raw.and_then(|raw| raw.ignore_field.as_ref()) {
+            filters.ignore_field = field.get_ref().clone();
+            note(
+                "ignore-field",
+                serde_json::json!(field.get_ref()),
+                file_origin(),
+            );
+        }
         Ok(Profile {
             linter: Linter::new(rules).with_placeholders(placeholders),
             filters,

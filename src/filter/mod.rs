@@ -17,6 +17,7 @@
 //! Steps 1–4 need only the findings ([`Filters::apply`], what [`crate::Linter::check`] uses);
 //! 5 and 6 need the source ([`Filters::apply_to`], what a session uses).
 
+pub mod records;
 pub mod suppress;
 
 use std::collections::HashSet;
@@ -98,8 +99,10 @@ pub struct Filters {
     pub per_file_ignores: Vec<PerFileIgnore>,
     /// Findings below this severity are not reported (and not fixed).
     pub min_severity: Severity,
-    /// Whether suppression comments are honoured.
+    /// Whether suppression comments (and record-level ignore fields) are honoured.
     pub suppressions: bool,
+    /// The JSON field or CSV column that lists rules to ignore for its record.
+    pub ignore_field: String,
     /// `path\0fingerprint` of every finding in the baseline.
     pub baseline: Option<Arc<HashSet<String>>>,
 }
@@ -112,6 +115,7 @@ impl Default for Filters {
             per_file_ignores: Vec::new(),
             min_severity: Severity::Hint,
             suppressions: true,
+            ignore_field: records::DEFAULT_FIELD.to_string(),
             baseline: None,
         }
     }
@@ -214,6 +218,33 @@ impl Filters {
                         && (self.selection.is_default() || self.selection.enabled(&diagnostic.rule))
                 });
                 sort(&mut diagnostics);
+            }
+        }
+        if self.suppressions {
+            let lists = records::ignore_lists(source, &self.ignore_field);
+            if !lists.is_empty() {
+                let lists: Vec<(records::Record, Vec<Selector>)> = lists
+                    .into_iter()
+                    .map(|(record, names)| {
+                        let selectors = names
+                            .iter()
+                            .filter_map(|name| Selector::parse(name, rules).ok())
+                            .collect();
+                        (record, selectors)
+                    })
+                    .collect();
+                let index = crate::source::LineIndex::new(&source.text);
+                let before = diagnostics.len();
+                diagnostics.retain(|diagnostic| {
+                    let (line, _) = index.line_column(&source.text, diagnostic.span.start);
+                    !lists.iter().any(|(record, selectors)| {
+                        record.holds(line, diagnostic.locator.as_deref())
+                            && selectors.iter().any(|selector| {
+                                selector.names_id(&diagnostic.rule.id, &diagnostic.rule.category)
+                            })
+                    })
+                });
+                suppressed += before - diagnostics.len();
             }
         }
         let mut baseline_hidden = Vec::new();
