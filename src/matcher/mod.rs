@@ -8,6 +8,7 @@
 //! [`NormalizedText`] view; every range handed on is mapped back to the segment's own bytes.
 
 mod clause;
+mod context;
 mod literals;
 
 use std::ops::Range;
@@ -16,12 +17,14 @@ use std::sync::Arc;
 use regex_automata::meta::Regex;
 use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input};
+use rustc_hash::FxHashMap;
 
 use crate::normalize::{self, NormalizedText};
 use crate::rules::kinds::Scan;
-use crate::rules::{Rule, RuleText};
+use crate::rules::{Rule, RuleText, Severity};
 use crate::source::{ceil_char_boundary, floor_char_boundary};
 use clause::{clause_after, Boundaries, Clause};
+use context::Hits;
 use literals::{leftmost_longest_order, LiteralSearcher, Occurrence, Role};
 
 /// A rule matched in a segment; ranges are byte offsets into the segment's text.
@@ -36,6 +39,8 @@ pub struct RuleMatch {
     pub rest: Option<Range<usize>>,
     /// The punctuation that ends that clause, if any.
     pub terminator: Option<Range<usize>>,
+    /// The severity to report when an `unless` condition lowered the rule's own.
+    pub severity: Option<Severity>,
 }
 
 /// The compiled form of a rule set.
@@ -49,6 +54,17 @@ pub struct Matcher {
     unfiltered_patterns: Vec<usize>,
     /// Normalised literal pieces of each rule's rewrites.
     rewrite_literals: Vec<Vec<String>>,
+    /// Every sequence of every rule; the literals of its part `p` are keys of the automaton
+    /// owned by part id `first_part + p`.
+    sequences: Vec<SequenceRef>,
+}
+
+/// Where a rule's sequence is and which part ids its parts have.
+#[derive(Debug, Clone, Copy)]
+struct SequenceRef {
+    rule: usize,
+    sequence: usize,
+    first_part: usize,
 }
 
 impl Matcher {
@@ -59,12 +75,40 @@ impl Matcher {
         let mut rewrite_literals = Vec::with_capacity(rules.len());
 
         let mut keys = Vec::new();
+        let mut sequences = Vec::new();
+        let mut part_count = 0;
         for (rule_index, rule) in rules.iter().enumerate() {
             keys.clear();
             if rule.behaviour().keys(rule, &mut keys) == Scan::Everywhere {
                 unfiltered_patterns.push(rule_index);
             }
             literals.extend(keys.drain(..).map(|(key, role)| (key, role, rule_index)));
+            for (index, sequence) in rule.sequences.iter().enumerate() {
+                sequences.push(SequenceRef {
+                    rule: rule_index,
+                    sequence: index,
+                    first_part: part_count,
+                });
+                for part in &sequence.parts {
+                    literals.extend(part.iter().map(|key| (key, Role::Part, part_count)));
+                    part_count += 1;
+                }
+            }
+            let conditions = [
+                (
+                    rule.unless.as_ref().map(|unless| &unless.phrases.keys),
+                    Role::Unless,
+                ),
+                (Some(&rule.when_subject.keys), Role::Subject),
+                (Some(&rule.unless_subject.keys), Role::NotSubject),
+            ];
+            for (keys, role) in conditions {
+                literals.extend(
+                    keys.into_iter()
+                        .flatten()
+                        .map(|key| (key, role, rule_index)),
+                );
+            }
             exceptions.push(
                 rule.normalized_exceptions
                     .iter()
@@ -89,6 +133,7 @@ impl Matcher {
             exceptions,
             unfiltered_patterns,
             rewrite_literals,
+            sequences,
         }
     }
 
@@ -101,6 +146,8 @@ impl Matcher {
         let view = NormalizedText::new(text);
         let mut matches = Vec::new();
         let mut pattern_starts = Vec::new();
+        let mut hits = Hits::default();
+        let mut part_hits: FxHashMap<usize, Vec<Range<usize>>> = FxHashMap::default();
         if let Some(literals) = &self.literals {
             let mut occurrences = Vec::new();
             literals.occurrences(&view.text, &mut occurrences);
@@ -111,11 +158,29 @@ impl Matcher {
                         .iter()
                         .map(|&rule| (rule, found.start)),
                 );
+                if literals.has_context_roles(found.entry) {
+                    let range = found.start..found.end;
+                    if !literals.boundaries(found.entry).hold(&view.text, &range) {
+                        continue;
+                    }
+                    for &part in literals.owners(found.entry, Role::Part) {
+                        part_hits.entry(part).or_default().push(range.clone());
+                    }
+                    for role in [Role::Unless, Role::Subject, Role::NotSubject] {
+                        for &rule in literals.owners(found.entry, role) {
+                            hits.push(rule, role, range.clone());
+                        }
+                    }
+                }
             }
+            hits.sort();
             occurrences.retain(|found| !literals.phrase_of(found.entry).is_empty());
-            self.find_phrases(literals, text, &view, occurrences, &mut matches);
+            self.find_phrases(literals, text, &view, occurrences, &hits, &mut matches);
         }
-        self.find_patterns(text, &view, pattern_starts, &mut matches);
+        self.find_patterns(text, &view, pattern_starts, &hits, &mut matches);
+        if !part_hits.is_empty() {
+            self.find_sequences(text, &view, part_hits, &hits, &mut matches);
+        }
         matches.sort_by(|a, b| {
             (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule))
         });
@@ -132,6 +197,7 @@ impl Matcher {
         text: &str,
         view: &NormalizedText,
         mut occurrences: Vec<Occurrence>,
+        hits: &Hits,
         out: &mut Vec<RuleMatch>,
     ) {
         let haystack = view.text.as_str();
@@ -148,9 +214,13 @@ impl Matcher {
                     let clause = self.rules[rule_index]
                         .clause
                         .then(|| clause_after(haystack, range.end));
-                    if self.keeps(rule_index, haystack, &range, clause.as_ref()) {
+                    if let Some(severity) =
+                        self.verdict(rule_index, haystack, &range, clause.as_ref(), hits)
+                    {
                         accepted = true;
-                        out.push(phrase_match(rule_index, text, view, range.clone(), clause));
+                        let mut found = phrase_match(rule_index, text, view, range.clone(), clause);
+                        found.severity = severity;
+                        out.push(found);
                     }
                 }
             }
@@ -175,6 +245,7 @@ impl Matcher {
         text: &str,
         view: &NormalizedText,
         mut starts: Vec<(usize, usize)>,
+        hits: &Hits,
         out: &mut Vec<RuleMatch>,
     ) {
         let haystack = view.text.as_str();
@@ -201,7 +272,8 @@ impl Matcher {
                 .span(start..haystack.len())
                 .anchored(Anchored::Yes);
             regex.search_captures(&input, captures);
-            if let Some(end) = self.push_pattern_match(rule_index, text, view, captures, out) {
+            if let Some(end) = self.push_pattern_match(rule_index, text, view, captures, hits, out)
+            {
                 covered_until = end;
             }
         }
@@ -211,7 +283,7 @@ impl Matcher {
                 continue;
             };
             for captures in regex.captures_iter(haystack) {
-                self.push_pattern_match(rule_index, text, view, &captures, out);
+                self.push_pattern_match(rule_index, text, view, &captures, hits, out);
             }
         }
     }
@@ -230,12 +302,14 @@ impl Matcher {
         text: &str,
         view: &NormalizedText,
         captures: &Captures,
+        hits: &Hits,
         out: &mut Vec<RuleMatch>,
     ) -> Option<usize> {
         let whole = captures.get_match()?.range();
-        if whole.is_empty() || !self.keeps(rule_index, &view.text, &whole, None) {
+        if whole.is_empty() {
             return None;
         }
+        let severity = self.verdict(rule_index, &view.text, &whole, None, hits)?;
         out.push(RuleMatch {
             rule: rule_index,
             span: view.to_original(text, whole.clone()),
@@ -248,8 +322,81 @@ impl Matcher {
                 .collect(),
             rest: None,
             terminator: None,
+            severity,
         });
         Some(whole.end)
+    }
+
+    /// Finds each sequence part by part: from every occurrence of its first part, the nearest
+    /// occurrence of the next part that starts after it, if the gap between them fits. Parts
+    /// come from the one automaton pass, so the cost follows the occurrences, not the text.
+    fn find_sequences(
+        &self,
+        text: &str,
+        view: &NormalizedText,
+        mut part_hits: FxHashMap<usize, Vec<Range<usize>>>,
+        hits: &Hits,
+        out: &mut Vec<RuleMatch>,
+    ) {
+        let haystack = view.text.as_str();
+        for found in part_hits.values_mut() {
+            found.sort_unstable_by_key(|hit| (hit.start, std::cmp::Reverse(hit.end)));
+        }
+        for reference in &self.sequences {
+            let sequence = &self.rules[reference.rule].sequences[reference.sequence];
+            let Some(firsts) = part_hits.get(&reference.first_part) else {
+                continue;
+            };
+            let mut covered_until = 0;
+            'first: for first in firsts {
+                if first.start < covered_until {
+                    continue;
+                }
+                let mut end = first.end;
+                for (offset, &gap) in sequence.gaps.iter().enumerate() {
+                    let Some(next) = part_hits.get(&(reference.first_part + offset + 1)) else {
+                        break 'first;
+                    };
+                    let after = next.partition_point(|hit| hit.start < end);
+                    match next.get(after) {
+                        Some(hit) if context::gap_fits(haystack, end, hit.start, gap) => {
+                            end = hit.end;
+                        }
+                        _ => continue 'first,
+                    }
+                }
+                let range = first.start..end;
+                let Some(severity) = self.verdict(reference.rule, haystack, &range, None, hits)
+                else {
+                    continue;
+                };
+                covered_until = end;
+                out.push(RuleMatch {
+                    rule: reference.rule,
+                    span: view.to_original(text, range),
+                    captures: Vec::new(),
+                    rest: None,
+                    terminator: None,
+                    severity,
+                });
+            }
+        }
+    }
+
+    /// Whether a candidate counts, and at which severity: its literal checks ([`Self::keeps`]),
+    /// then its context conditions.
+    fn verdict(
+        &self,
+        rule_index: usize,
+        haystack: &str,
+        range: &Range<usize>,
+        clause: Option<&Clause>,
+        hits: &Hits,
+    ) -> Option<Option<Severity>> {
+        if !self.keeps(rule_index, haystack, range, clause) {
+            return None;
+        }
+        context::verdict(&self.rules[rule_index], rule_index, haystack, range, hits)
     }
 
     /// For a clause rule (`clause` is its clause) the exceptions apply to the whole clause it
@@ -314,6 +461,7 @@ fn phrase_match(
             captures: Vec::new(),
             rest: None,
             terminator: None,
+            severity: None,
         };
     };
     let rest = view.to_original(text, clause.rest.clone());
@@ -331,5 +479,6 @@ fn phrase_match(
         terminator: clause
             .terminator
             .map(|terminator| view.to_original(text, terminator)),
+        severity: None,
     }
 }
