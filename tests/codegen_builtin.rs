@@ -91,7 +91,10 @@ fn generate(root: &Path) -> String {
          use super::pattern::Pattern;\n\
          use super::template::{{Template, TemplatePart}};\n\
          #[allow(unused_imports)]\n\
-         use super::{{ClassUse, Examples, FixSafety, List, Literals, Reach, Rule, RuleKind, Sequence, Severity, Unless}};\n\n\
+         use super::{{\n    \
+         ClassUse, Examples, FixSafety, List, Literals, Reach, Rule, RuleKind, Sequence, Severity,\n    \
+         Unless,\n\
+         }};\n\n\
          #[rustfmt::skip]\n\
          pub(crate) static BUILTIN_PACKS: &[PackData] = &["
     );
