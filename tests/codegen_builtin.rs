@@ -93,7 +93,7 @@ fn generate(root: &Path) -> String {
          #[allow(unused_imports)]\n\
          use super::{{\n    \
          ClassUse, Examples, FixSafety, List, Literals, Reach, Rule, RuleKind, Sequence, Severity,\n    \
-         Unless,\n\
+         Unless, WordBreaks,\n\
          }};\n\n\
          #[rustfmt::skip]\n\
          pub(crate) static BUILTIN_PACKS: &[PackData] = &["
@@ -272,6 +272,25 @@ fn render_rule(out: &mut String, rule: &Rule) {
             out,
             "classes",
             format!("List(B(&[{}]))", classes.join(", ")),
+        );
+    }
+    if !rule.word_breaks.is_empty() {
+        let breaks: Vec<String> = rule
+            .word_breaks
+            .iter()
+            .map(|breaks| {
+                let at: Vec<String> = breaks.at.iter().map(u16::to_string).collect();
+                format!(
+                    "WordBreaks {{ key: {}, at: List(B(&[{}])) }}",
+                    text(&breaks.key),
+                    at.join(", ")
+                )
+            })
+            .collect();
+        field(
+            out,
+            "word_breaks",
+            format!("List(B(&[{}]))", breaks.join(", ")),
         );
     }
     out.push_str("        ..Rule::DEFAULT\n    },\n");

@@ -10,6 +10,7 @@
 mod clause;
 mod context;
 mod literals;
+mod words;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -211,6 +212,9 @@ impl Matcher {
             let mut accepted = false;
             if literals.boundaries(found.entry).hold(haystack, &range) {
                 for &rule_index in literals.phrase_of(found.entry) {
+                    if !self.words_hold(rule_index, haystack, &range) {
+                        continue;
+                    }
                     let clause = self.rules[rule_index]
                         .clause
                         .then(|| clause_after(haystack, range.end));
@@ -349,7 +353,8 @@ impl Matcher {
             };
             let mut covered_until = 0;
             'first: for first in firsts {
-                if first.start < covered_until {
+                if first.start < covered_until || !self.words_hold(reference.rule, haystack, first)
+                {
                     continue;
                 }
                 let mut end = first.end;
@@ -359,7 +364,10 @@ impl Matcher {
                     };
                     let after = next.partition_point(|hit| hit.start < end);
                     match next.get(after) {
-                        Some(hit) if context::gap_fits(haystack, end, hit.start, gap) => {
+                        Some(hit)
+                            if context::gap_fits(haystack, end, hit.start, gap)
+                                && self.words_hold(reference.rule, haystack, hit) =>
+                        {
                             end = hit.end;
                         }
                         _ => continue 'first,
@@ -381,6 +389,20 @@ impl Matcher {
                 });
             }
         }
+    }
+
+    /// Whether a literal the rule wrote with `|` marks keeps its word boundaries where it was
+    /// found.
+    fn words_hold(&self, rule_index: usize, haystack: &str, range: &Range<usize>) -> bool {
+        let breaks = &self.rules[rule_index].word_breaks;
+        if breaks.is_empty() {
+            return true;
+        }
+        let found = &haystack[range.clone()];
+        breaks
+            .iter()
+            .filter(|breaks| *breaks.key == *found)
+            .all(|breaks| words::breaks_hold(haystack, range, &breaks.at))
     }
 
     /// Whether a candidate counts, and at which severity: its literal checks ([`Self::keeps`]),

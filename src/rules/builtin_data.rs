@@ -9,7 +9,7 @@ use super::template::{Template, TemplatePart};
 #[allow(unused_imports)]
 use super::{
     ClassUse, Examples, FixSafety, List, Literals, Reach, Rule, RuleKind, Sequence, Severity,
-    Unless,
+    Unless, WordBreaks,
 };
 
 #[rustfmt::skip]

@@ -221,3 +221,31 @@ fn language_errors_point_at_the_offending_value() {
         RuleProblem::MemberNotLiteral("{you}".into())
     );
 }
+
+#[test]
+fn word_marks_keep_a_phrase_from_splitting_a_chinese_word() {
+    let pack = r#"
+pack: t
+language: zh
+classes:
+  you: [你, 您]
+rules:
+  - id: t.command.you-de
+    kind: avoid
+    category: command
+    severity: warning
+    message: m
+    why: w
+    source: s
+    phrases: ["{you}|得|先", "|积分|清零"]
+    examples: {bad: [你得先填表。], good: [请您先填表。]}
+"#;
+    let linter = linter(pack);
+    assert_eq!(findings(&linter, "你得先填表。").len(), 1);
+    assert_eq!(findings(&linter, "您的积分清零了。").len(), 1);
+    // 累积 / 分 / … : 积分 is not a word here.
+    assert!(findings(&linter, "累积分清零").is_empty());
+    let rule = &linter.rules().rules().next().unwrap().word_breaks;
+    assert_eq!(&*rule[0].key, "你得先");
+    assert_eq!(&*rule[0].at, &[3, 6]);
+}

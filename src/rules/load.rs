@@ -14,7 +14,7 @@ use super::pattern::Pattern;
 use super::template::{Template, TemplatePart};
 use super::{
     ClassUse, Examples, FixSafety, Literals, PackOrigin, Reach, Rule, RuleError, RuleKind,
-    RulePack, Sequence, Severity, Texts, Unless,
+    RulePack, Sequence, Severity, Texts, Unless, WordBreaks,
 };
 use crate::normalize;
 use crate::yaml::{self, Spanned};
@@ -331,6 +331,7 @@ fn build_rule(
         classes,
         latvian: language == "lv" || language.starts_with("lv-"),
         used: Vec::new(),
+        word_breaks: Vec::new(),
     };
     check_name(reporter, &raw.category, "category")?;
     for (field, value) in [
@@ -558,6 +559,13 @@ fn build_rule(
         when_subject,
         unless_subject,
         in_quotes: raw.in_quotes.unwrap_or(false),
+        word_breaks: std::mem::take(&mut expander.word_breaks)
+            .into_iter()
+            .map(|(key, at)| WordBreaks {
+                key: key.into(),
+                at: at.into(),
+            })
+            .collect(),
         classes: expander
             .used
             .iter()
@@ -583,6 +591,24 @@ struct Expander<'a> {
     latvian: bool,
     /// The classes used so far, in order of first use.
     used: Vec<String>,
+    /// Keys written with `|` word-boundary marks, and where the marks were (byte offsets in
+    /// the key).
+    word_breaks: Vec<(String, Vec<u16>)>,
+}
+
+/// `text` normalised piece by piece between `|` marks, and the offsets of the marks in the
+/// result.
+fn with_word_breaks(text: &str, normalize: impl Fn(&str) -> String) -> (String, Vec<u16>) {
+    let mut key = String::with_capacity(text.len());
+    let mut breaks = Vec::new();
+    let mut pieces = text.split('|').peekable();
+    while let Some(piece) = pieces.next() {
+        key.push_str(&normalize(piece));
+        if pieces.peek().is_some() {
+            breaks.push(u16::try_from(key.len()).unwrap_or(u16::MAX));
+        }
+    }
+    (key, breaks)
 }
 
 /// The sequence a phrase denotes: its parts, each a list of normalised literal variants, and
@@ -621,18 +647,27 @@ impl Expander<'_> {
         let mut parts = Vec::with_capacity(expanded.parts.len());
         for variants in expanded.parts {
             let mut keys: Vec<String> = Vec::with_capacity(variants.len());
+            let mut seen = HashSet::new();
             for variant in variants {
-                let key = normalize::normalize(variant.trim());
+                let (key, breaks) = with_word_breaks(variant.trim(), normalize::normalize);
                 if key.is_empty() {
                     return Err(RuleProblem::EmptyPhrase("phrase"));
                 }
                 let folded = if self.latvian {
-                    classes::latvian_without_diacritics(&key)
+                    classes::latvian_without_diacritics(&key).map(|_| {
+                        with_word_breaks(variant.trim(), |piece| {
+                            let piece = normalize::normalize(piece);
+                            classes::latvian_without_diacritics(&piece).unwrap_or(piece)
+                        })
+                    })
                 } else {
                     None
                 };
-                for key in std::iter::once(key).chain(folded) {
-                    if !keys.contains(&key) {
+                for (key, breaks) in std::iter::once((key, breaks)).chain(folded) {
+                    if !breaks.is_empty() {
+                        self.word_breaks.push((key.clone(), breaks));
+                    }
+                    if seen.insert(key.clone()) {
                         keys.push(key);
                     }
                 }

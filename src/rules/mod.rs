@@ -173,6 +173,15 @@ pub struct Unless {
     pub then: Option<Severity>,
 }
 
+/// A phrase literal written with `|` marks (`你|得|先`): the offsets in `key` where a word must
+/// begin or end. In Chinese text the words are those of a segmenter (jieba) run on the clause
+/// around the match.
+#[derive(Debug, Clone)]
+pub struct WordBreaks {
+    pub key: RuleText,
+    pub at: List<u16>,
+}
+
 /// A class a rule uses, with its members as written, for the rule's documentation.
 #[derive(Debug, Clone)]
 pub struct ClassUse {
@@ -221,6 +230,8 @@ pub struct Rule {
     pub in_quotes: bool,
     /// The classes the rule's texts use, for its documentation.
     pub classes: List<ClassUse>,
+    /// Phrase literals that must not split a word, and where.
+    pub word_breaks: List<WordBreaks>,
 }
 
 impl Rule {
@@ -262,6 +273,7 @@ impl Rule {
         },
         in_quotes: false,
         classes: List(Cow::Borrowed(&[])),
+        word_breaks: List(Cow::Borrowed(&[])),
     };
 
     /// What this rule's kind does: its keys for the automaton and how it fills a rewrite.
