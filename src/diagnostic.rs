@@ -138,7 +138,7 @@ impl<'a> DiagnosticBuilder<'a> {
 
         Some(Diagnostic {
             rule: rule.clone(),
-            severity: rule.severity,
+            severity: found.severity.unwrap_or(rule.severity),
             message: render_literal(&rule.message),
             span: self.segment.to_source(found.span.clone()),
             text: matched.to_string(),

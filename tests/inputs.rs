@@ -243,7 +243,6 @@ fn json_values_are_linted_at_their_place_in_the_file() {
         [
             "macros.json:5:25: [/macros/0/title] info demo-en.command.must: Ask, don't order. → could you please send the receipt?",
             "macros.json:9:85: [/macros/0/actions/1/value] warning demo-en.negative.i-cant: Say what you can do, not what you can't. → Here's what I can do",
-            "macros.json:9:112: [/macros/0/actions/1/value] info demo-en.command.must: Ask, don't order. → could you please send the receipt\" first?",
             "macros.json:14:17: [/macros/1/title] warning demo.blame.you-are-wrong: 直接说客户错了会引起对抗。 → 我觉得这里存在误解",
             "macros.json:16:50: [/macros/1/actions/0/value] hint demo.waiting.thanks: 感谢等待比道歉更积极。 → 请您稍等一下",
         ],
@@ -327,7 +326,6 @@ fn csv_cells_of_reply_columns_are_linted_at_their_place() {
         lines,
         [
             "canned.csv:2:50: [row 2, column content_html] warning demo-en.negative.i-cant: Say what you can do, not what you can't. → here's what I can do",
-            "canned.csv:3:27: [row 3, column content_html] warning demo.blame.you-are-wrong: 直接说客户错了会引起对抗。 → 我觉得这里存在误解",
             "canned.csv:4:2: [row 3, column content_html] hint demo.waiting.thanks: 感谢等待比道歉更积极。 → 请您稍等一下",
             "canned.csv:5:35: [row 4, column content_html] info demo-en.command.must: Ask, don't order. → Could you please restart the app?",
         ],
@@ -356,7 +354,8 @@ fn csv_fixes_keep_the_table() {
     );
     assert_eq!(
         after[1][2],
-        "您好,\"我觉得这里存在误解\"这句话不要说。\n请请您稍等一下,我们马上处理。"
+        // A phrase in quotes is a quotation, not the agent's own words: it is not linted.
+        "您好,\"你搞错了\"这句话不要说。\n请请您稍等一下,我们马上处理。"
     );
     for (row_before, row_after) in before.iter().zip(&after) {
         assert_eq!(row_before[0], row_after[0]);

@@ -25,12 +25,12 @@ const AUTOMATON_THRESHOLD: usize = 256 * 1024;
 
 pub(super) use crate::rules::kinds::KeyRole as Role;
 
-/// One distinct literal: the rules it is a phrase of and the pattern rules it is a prefix of (as
-/// ranges of the searcher's `rule_list`), and where it may sit among its neighbours.
+/// One distinct literal: for each role, the owners it has that role for (rules, or sequence
+/// parts for [`Role::Part`]), as ranges of the searcher's `rule_list`; and where it may sit among
+/// its neighbours.
 #[derive(Debug, Clone)]
 struct Entry {
-    phrase_of: Range<u32>,
-    prefix_of: Range<u32>,
+    owners: [Range<u32>; Role::ALL.len()],
     boundaries: Boundaries,
 }
 
@@ -95,11 +95,9 @@ impl LiteralSearcher {
                 }
                 start..rule_list.len() as u32
             };
-            let phrase_of = take(Role::Phrase);
-            let prefix_of = take(Role::Prefix);
+            let by_role = Role::ALL.map(&mut take);
             entries.push(Entry {
-                phrase_of,
-                prefix_of,
+                owners: by_role,
                 boundaries: Boundaries::of(key),
             });
         }
@@ -140,14 +138,25 @@ impl LiteralSearcher {
 
     /// The rules the literal is a phrase of.
     pub(super) fn phrase_of(&self, entry: usize) -> &[usize] {
-        let range = &self.entries[entry].phrase_of;
-        &self.rule_list[range.start as usize..range.end as usize]
+        self.owners(entry, Role::Phrase)
     }
 
     /// The pattern rules the literal is a prefix of.
     pub(super) fn prefix_of(&self, entry: usize) -> &[usize] {
-        let range = &self.entries[entry].prefix_of;
+        self.owners(entry, Role::Prefix)
+    }
+
+    /// What the literal is `role` for: rules, or sequence parts for [`Role::Part`].
+    pub(super) fn owners(&self, entry: usize, role: Role) -> &[usize] {
+        let range = &self.entries[entry].owners[role as usize];
         &self.rule_list[range.start as usize..range.end as usize]
+    }
+
+    /// Whether the literal has any role besides phrase and prefix.
+    pub(super) fn has_context_roles(&self, entry: usize) -> bool {
+        self.entries[entry].owners[Role::Part as usize..]
+            .iter()
+            .any(|range| !range.is_empty())
     }
 
     fn candidates(&self, c: char) -> &[u32] {

@@ -8,8 +8,10 @@
 //! [`NormalizedText`] view; every range handed on is mapped back to the segment's own bytes.
 
 mod clause;
+mod context;
 mod exceptions;
 mod literals;
+mod words;
 
 use std::cell::OnceCell;
 use std::ops::Range;
@@ -18,12 +20,14 @@ use std::sync::Arc;
 use regex_automata::meta::Regex;
 use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input};
+use rustc_hash::FxHashMap;
 
 use crate::normalize::{self, NormalizedText};
 use crate::rules::kinds::Scan;
-use crate::rules::{Rule, RuleText};
+use crate::rules::{Rule, RuleText, Severity};
 use crate::source::floor_char_boundary;
 use clause::{Clause, Clauses};
+use context::Hits;
 use exceptions::{ExceptionHits, ExceptionSet};
 use literals::{leftmost_longest_order, LiteralSearcher, Occurrence, Role};
 
@@ -45,6 +49,8 @@ pub struct RuleMatch {
     pub rest: Option<Range<usize>>,
     /// The punctuation that ends that clause, if any.
     pub terminator: Option<Range<usize>>,
+    /// The severity to report when an `unless` condition lowered the rule's own.
+    pub severity: Option<Severity>,
 }
 
 /// The compiled form of a rule set.
@@ -58,6 +64,17 @@ pub struct Matcher {
     unfiltered_patterns: Vec<usize>,
     /// Normalised literal pieces of each rule's rewrites.
     rewrite_literals: Vec<Vec<String>>,
+    /// Every sequence of every rule; the literals of its part `p` are keys of the automaton
+    /// owned by part id `first_part + p`.
+    sequences: Vec<SequenceRef>,
+}
+
+/// Where a rule's sequence is and which part ids its parts have.
+#[derive(Debug, Clone, Copy)]
+struct SequenceRef {
+    rule: usize,
+    sequence: usize,
+    first_part: usize,
 }
 
 impl Matcher {
@@ -67,12 +84,40 @@ impl Matcher {
         let mut rewrite_literals = Vec::with_capacity(rules.len());
 
         let mut keys = Vec::new();
+        let mut sequences = Vec::new();
+        let mut part_count = 0;
         for (rule_index, rule) in rules.iter().enumerate() {
             keys.clear();
             if rule.behaviour().keys(rule, &mut keys) == Scan::Everywhere {
                 unfiltered_patterns.push(rule_index);
             }
             literals.extend(keys.drain(..).map(|(key, role)| (key, role, rule_index)));
+            for (index, sequence) in rule.sequences.iter().enumerate() {
+                sequences.push(SequenceRef {
+                    rule: rule_index,
+                    sequence: index,
+                    first_part: part_count,
+                });
+                for part in &sequence.parts {
+                    literals.extend(part.iter().map(|key| (key, Role::Part, part_count)));
+                    part_count += 1;
+                }
+            }
+            let conditions = [
+                (
+                    rule.unless.as_ref().map(|unless| &unless.phrases.keys),
+                    Role::Unless,
+                ),
+                (Some(&rule.when_subject.keys), Role::Subject),
+                (Some(&rule.unless_subject.keys), Role::NotSubject),
+            ];
+            for (keys, role) in conditions {
+                literals.extend(
+                    keys.into_iter()
+                        .flatten()
+                        .map(|key| (key, role, rule_index)),
+                );
+            }
             rewrite_literals.push(
                 rule.rewrites
                     .iter()
@@ -95,6 +140,7 @@ impl Matcher {
             exceptions,
             unfiltered_patterns,
             rewrite_literals,
+            sequences,
         }
     }
 
@@ -108,6 +154,8 @@ impl Matcher {
         let hits = OnceCell::new();
         let mut matches = Vec::new();
         let mut pattern_starts = Vec::new();
+        let mut context = Hits::default();
+        let mut part_hits: FxHashMap<usize, Vec<Range<usize>>> = FxHashMap::default();
         if let Some(literals) = &self.literals {
             let mut occurrences = Vec::new();
             literals.occurrences(&view.text, &mut occurrences);
@@ -118,11 +166,37 @@ impl Matcher {
                         .iter()
                         .map(|&rule| (rule, found.start)),
                 );
+                if literals.has_context_roles(found.entry) {
+                    let range = found.start..found.end;
+                    if !literals.boundaries(found.entry).hold(&view.text, &range) {
+                        continue;
+                    }
+                    for &part in literals.owners(found.entry, Role::Part) {
+                        part_hits.entry(part).or_default().push(range.clone());
+                    }
+                    for role in [Role::Unless, Role::Subject, Role::NotSubject] {
+                        for &rule in literals.owners(found.entry, role) {
+                            context.push(rule, role, range.clone());
+                        }
+                    }
+                }
             }
+            context.sort();
             occurrences.retain(|found| !literals.phrase_of(found.entry).is_empty());
-            self.find_phrases(literals, text, &view, &hits, occurrences, &mut matches);
+            self.find_phrases(
+                literals,
+                text,
+                &view,
+                &hits,
+                &context,
+                occurrences,
+                &mut matches,
+            );
         }
-        self.find_patterns(text, &view, &hits, pattern_starts, &mut matches);
+        self.find_patterns(text, &view, &hits, &context, pattern_starts, &mut matches);
+        if !part_hits.is_empty() {
+            self.find_sequences(text, &view, &hits, &context, part_hits, &mut matches);
+        }
         matches.sort_by(|a, b| {
             (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule))
         });
@@ -135,12 +209,16 @@ impl Matcher {
     /// inside it, so selection resumes at its next character rather than at its end. A clause
     /// rule does not match again inside a clause it already covers: that match would lie
     /// within the first one and say the same.
+    // The text, its view and the two kinds of hits found in the one automaton pass travel
+    // together; a struct for them would only rename the arguments.
+    #[allow(clippy::too_many_arguments)]
     fn find_phrases(
         &self,
         literals: &LiteralSearcher,
         text: &str,
         view: &NormalizedText,
         hits: &OnceCell<ExceptionHits>,
+        context: &Hits,
         mut occurrences: Vec<Occurrence>,
         out: &mut Vec<RuleMatch>,
     ) {
@@ -158,12 +236,17 @@ impl Matcher {
             let mut accepted = false;
             if literals.boundaries(found.entry).hold(haystack, &range) {
                 for &rule_index in literals.phrase_of(found.entry) {
+                    if !self.words_hold(rule_index, haystack, &range) {
+                        continue;
+                    }
                     let clause = self.rules[rule_index]
                         .clause
                         .then(|| clauses.after(range.end));
-                    if !self.keeps(rule_index, haystack, hits, &range, clause.as_ref()) {
+                    let Some(severity) =
+                        self.verdict(rule_index, haystack, hits, context, &range, clause.as_ref())
+                    else {
                         continue;
-                    }
+                    };
                     accepted = true;
                     if let Some(clause) = &clause {
                         let inside_last = clause_covered
@@ -175,7 +258,9 @@ impl Matcher {
                         clause_covered.retain(|&(rule, _)| rule != rule_index);
                         clause_covered.push((rule_index, clause.rest.end));
                     }
-                    out.push(phrase_match(rule_index, text, view, range.clone(), clause));
+                    let mut matched = phrase_match(rule_index, text, view, range.clone(), clause);
+                    matched.severity = severity;
+                    out.push(matched);
                 }
             }
             position = if accepted {
@@ -199,6 +284,7 @@ impl Matcher {
         text: &str,
         view: &NormalizedText,
         hits: &OnceCell<ExceptionHits>,
+        context: &Hits,
         mut starts: Vec<(usize, usize)>,
         out: &mut Vec<RuleMatch>,
     ) {
@@ -226,7 +312,8 @@ impl Matcher {
                 .span(start..window_end(haystack, start, MAX_PATTERN_MATCH_BYTES))
                 .anchored(Anchored::Yes);
             regex.search_captures(&input, captures);
-            if let Some(end) = self.push_pattern_match(rule_index, text, view, hits, captures, out)
+            if let Some(end) =
+                self.push_pattern_match(rule_index, text, view, hits, context, captures, out)
             {
                 covered_until = end;
             }
@@ -251,7 +338,7 @@ impl Matcher {
                     position = found.start;
                     continue;
                 }
-                self.push_pattern_match(rule_index, text, view, hits, &captures, out);
+                self.push_pattern_match(rule_index, text, view, hits, context, &captures, out);
                 position = if found.is_empty() {
                     next_char(haystack, found.start)
                 } else {
@@ -269,19 +356,24 @@ impl Matcher {
     }
 
     /// Records a pattern match; returns where it ends in the normalised text.
+    // The text, its view and the two kinds of hits found in the one automaton pass travel
+    // together; a struct for them would only rename the arguments.
+    #[allow(clippy::too_many_arguments)]
     fn push_pattern_match(
         &self,
         rule_index: usize,
         text: &str,
         view: &NormalizedText,
         hits: &OnceCell<ExceptionHits>,
+        context: &Hits,
         captures: &Captures,
         out: &mut Vec<RuleMatch>,
     ) -> Option<usize> {
         let whole = captures.get_match()?.range();
-        if whole.is_empty() || !self.keeps(rule_index, &view.text, hits, &whole, None) {
+        if whole.is_empty() {
             return None;
         }
+        let severity = self.verdict(rule_index, &view.text, hits, context, &whole, None)?;
         out.push(RuleMatch {
             rule: rule_index,
             span: view.to_original(text, whole.clone()),
@@ -294,8 +386,108 @@ impl Matcher {
                 .collect(),
             rest: None,
             terminator: None,
+            severity,
         });
         Some(whole.end)
+    }
+
+    /// Finds each sequence part by part: from every occurrence of its first part, the nearest
+    /// occurrence of the next part that starts after it, if the gap between them fits. Parts
+    /// come from the one automaton pass, so the cost follows the occurrences, not the text.
+    fn find_sequences(
+        &self,
+        text: &str,
+        view: &NormalizedText,
+        hits: &OnceCell<ExceptionHits>,
+        context: &Hits,
+        mut part_hits: FxHashMap<usize, Vec<Range<usize>>>,
+        out: &mut Vec<RuleMatch>,
+    ) {
+        let haystack = view.text.as_str();
+        for found in part_hits.values_mut() {
+            found.sort_unstable_by_key(|hit| (hit.start, std::cmp::Reverse(hit.end)));
+        }
+        for reference in &self.sequences {
+            let sequence = &self.rules[reference.rule].sequences[reference.sequence];
+            let Some(firsts) = part_hits.get(&reference.first_part) else {
+                continue;
+            };
+            let mut covered_until = 0;
+            'first: for first in firsts {
+                if first.start < covered_until || !self.words_hold(reference.rule, haystack, first)
+                {
+                    continue;
+                }
+                let mut end = first.end;
+                for (offset, &gap) in sequence.gaps.iter().enumerate() {
+                    let Some(next) = part_hits.get(&(reference.first_part + offset + 1)) else {
+                        break 'first;
+                    };
+                    let after = next.partition_point(|hit| hit.start < end);
+                    match next.get(after) {
+                        Some(hit)
+                            if context::gap_fits(haystack, end, hit.start, gap)
+                                && self.words_hold(reference.rule, haystack, hit) =>
+                        {
+                            end = hit.end;
+                        }
+                        _ => continue 'first,
+                    }
+                }
+                let range = first.start..end;
+                let Some(severity) =
+                    self.verdict(reference.rule, haystack, hits, context, &range, None)
+                else {
+                    continue;
+                };
+                covered_until = end;
+                out.push(RuleMatch {
+                    rule: reference.rule,
+                    span: view.to_original(text, range),
+                    captures: Vec::new(),
+                    rest: None,
+                    terminator: None,
+                    severity,
+                });
+            }
+        }
+    }
+
+    /// Whether a literal the rule wrote with `|` marks keeps its word boundaries where it was
+    /// found.
+    fn words_hold(&self, rule_index: usize, haystack: &str, range: &Range<usize>) -> bool {
+        let breaks = &self.rules[rule_index].word_breaks;
+        if breaks.is_empty() {
+            return true;
+        }
+        let found = &haystack[range.clone()];
+        breaks
+            .iter()
+            .filter(|breaks| *breaks.key == *found)
+            .all(|breaks| words::breaks_hold(haystack, range, &breaks.at))
+    }
+
+    /// Whether a candidate counts, and at which severity: its literal checks ([`Self::keeps`]),
+    /// then its context conditions.
+    fn verdict(
+        &self,
+        rule_index: usize,
+        haystack: &str,
+        hits: &OnceCell<ExceptionHits>,
+        context: &Hits,
+        range: &Range<usize>,
+        clause: Option<&Clause>,
+    ) -> Option<Option<Severity>> {
+        if !self.keeps(rule_index, haystack, hits, range, clause) {
+            return None;
+        }
+        context::verdict(
+            &self.rules[rule_index],
+            rule_index,
+            haystack,
+            range,
+            context,
+        )
     }
 
     /// For a clause rule (`clause` is its clause) the exceptions apply to the whole clause it
@@ -365,6 +557,7 @@ fn phrase_match(
             captures: Vec::new(),
             rest: None,
             terminator: None,
+            severity: None,
         };
     };
     let rest = view.to_original(text, clause.rest.clone());
@@ -382,5 +575,6 @@ fn phrase_match(
         terminator: clause
             .terminator
             .map(|terminator| view.to_original(text, terminator)),
+        severity: None,
     }
 }

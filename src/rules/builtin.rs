@@ -8,7 +8,8 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use super::builtin_data::BUILTIN_PACKS;
+use super::builtin_data::{BUILTIN_CLASSES, BUILTIN_PACKS};
+use super::classes::Classes;
 use super::load::PackSpans;
 use super::{PackOrigin, Rule, RulePack};
 
@@ -47,5 +48,25 @@ pub(super) fn packs() -> impl Iterator<Item = RulePack> {
             name: 0..0,
             rule_ids: vec![0..0; pack.rules.len()],
         },
+    })
+}
+
+/// A language's classes (`rules/<language>/classes.yaml`), as generated code.
+pub struct ClassesData {
+    pub language: &'static str,
+    pub classes: &'static [(&'static str, &'static [&'static str])],
+}
+
+/// The built-in classes by language, for user packs to use.
+pub(super) fn classes() -> impl Iterator<Item = (&'static str, Classes)> {
+    BUILTIN_CLASSES.iter().map(|data| {
+        let mut classes = Classes::new();
+        for (name, members) in data.classes {
+            classes.insert(
+                name.to_string(),
+                members.iter().map(|member| member.to_string()).collect(),
+            );
+        }
+        (data.language, classes)
     })
 }

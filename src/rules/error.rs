@@ -51,6 +51,28 @@ pub enum RuleProblem {
     Rewrite(#[from] RewriteError),
     #[error("empty rewrite")]
     EmptyRewrite,
+    #[error("unknown class `{{{0}}}`: define it under `classes:` in this pack or in the language's classes.yaml")]
+    UnknownClass(String),
+    #[error("class name `{0}` must be lowercase letters, digits and `-`, starting with a letter")]
+    BadClassName(String),
+    #[error("class `{0}` has no members")]
+    EmptyClass(String),
+    #[error("class member `{0}` must be literal text (no `{{class}}` or `{{…N}}` inside a class)")]
+    MemberNotLiteral(String),
+    #[error("bad gap `{{{0}}}`: write `{{…N}}` or `{{...N}}` with N from 1 to {max}", max = super::classes::MAX_GAP)]
+    BadGap(String),
+    #[error("a gap must stand between two parts of a phrase: `{0}`")]
+    GapAtEdge(String),
+    #[error("phrase `{phrase}` expands into more than {limit} literals; split it or use smaller classes")]
+    TooManyExpansions { phrase: String, limit: usize },
+    #[error("a phrase with a gap (`{{…N}}`) can only be in an `avoid` rule: a rewrite would replace the writer's words in the gap")]
+    GapNeedsAvoid,
+    #[error("a gap (`{{…N}}`) is not allowed here; only in `phrases`")]
+    GapNotAllowed,
+    #[error("`unless.then` must be a severity below the rule's own ({0}), or `skip`")]
+    BadUnlessSeverity(super::Severity),
+    #[error("a classes file needs `language` and `classes`, and nothing else")]
+    BadClassesFile,
 }
 
 /// Why a `pattern` rule's regular expression cannot be used.

@@ -1,18 +1,20 @@
 //! Reading one pack file and checking everything that can be checked before matching.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
+use super::classes::{self, Classes, Piece};
 use super::error::{RewriteError, RuleProblem};
 use super::kinds::{self, KindBehaviour, Need};
 use super::pattern::Pattern;
 use super::template::{Template, TemplatePart};
 use super::{
-    Examples, FixSafety, PackOrigin, Rule, RuleError, RuleKind, RulePack, Severity, Texts,
+    ClassUse, Examples, FixSafety, Literals, PackOrigin, Reach, Rule, RuleError, RuleKind,
+    RulePack, Sequence, Severity, Texts, Unless, WordBreaks,
 };
 use crate::normalize;
 use crate::yaml::{self, Spanned};
@@ -24,7 +26,38 @@ struct PackFile {
     language: Spanned<String>,
     #[serde(default)]
     description: Option<String>,
+    #[serde(default)]
+    classes: Option<ClassesField>,
     rules: Spanned<Vec<RuleFile>>,
+}
+
+type ClassesField = Spanned<BTreeMap<String, Spanned<Vec<Spanned<String>>>>>;
+
+/// A `classes.yaml` file: classes shared by every pack of one language.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClassesFile {
+    language: Spanned<String>,
+    classes: ClassesField,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnlessFile {
+    phrases: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    then: Option<Spanned<UnlessThen>>,
+    #[serde(default)]
+    reach: Option<Reach>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+enum UnlessThen {
+    Skip,
+    Hint,
+    Info,
+    Warning,
 }
 
 #[derive(Deserialize)]
@@ -51,6 +84,14 @@ struct RuleFile {
     exceptions: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     fix: Option<Spanned<FixSafety>>,
+    #[serde(default)]
+    unless: Option<Spanned<UnlessFile>>,
+    #[serde(default, rename = "when-subject")]
+    when_subject: Option<Vec<Spanned<String>>>,
+    #[serde(default, rename = "unless-subject")]
+    unless_subject: Option<Vec<Spanned<String>>>,
+    #[serde(default, rename = "in-quotes")]
+    in_quotes: Option<bool>,
     examples: Spanned<ExamplesFile>,
 }
 
@@ -86,8 +127,111 @@ impl Reporter<'_> {
     }
 }
 
-/// Parses and validates one pack file.
+/// Classes shared by the packs of each language: the built-in `rules/<language>/classes.yaml`,
+/// extended by the classes files of the folders a run loads.
+#[derive(Debug, Clone, Default)]
+pub struct SharedClasses {
+    by_language: HashMap<String, Classes>,
+}
+
+impl SharedClasses {
+    /// The built-in languages' classes.
+    pub fn builtin() -> &'static SharedClasses {
+        static BUILTIN: OnceLock<SharedClasses> = OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            let mut shared = SharedClasses::default();
+            for (language, classes) in super::builtin::classes() {
+                shared.extend(language, &classes);
+            }
+            shared
+        })
+    }
+
+    /// Adds `classes` to `language`'s, replacing classes of the same name.
+    pub fn extend(&mut self, language: &str, classes: &Classes) {
+        let entry = self.by_language.entry(language.to_string()).or_default();
+        *entry = entry.overlaid(classes);
+    }
+
+    /// The classes of `language`; a pack of `zh-tw` also sees those of `zh`.
+    pub fn for_language(&self, language: &str) -> Classes {
+        let base = language.split('-').next().unwrap_or(language);
+        let mut classes = self.by_language.get(base).cloned().unwrap_or_default();
+        if base != language {
+            if let Some(own) = self.by_language.get(language) {
+                classes = classes.overlaid(own);
+            }
+        }
+        classes
+    }
+}
+
+/// Parses and validates one pack file, with the built-in classes of its language.
 pub fn load_pack(text: &str, origin: PackOrigin) -> Result<RulePack, RuleError> {
+    load_pack_with(text, origin, SharedClasses::builtin())
+}
+
+/// Parses and validates a `classes.yaml` file: its language and classes.
+pub fn load_classes(text: &str, origin: PackOrigin) -> Result<(String, Classes), RuleError> {
+    let mut reporter = Reporter {
+        origin: origin.to_string(),
+        text,
+        shared_text: None,
+    };
+    let file: ClassesFile = yaml::from_str(text).map_err(|error| {
+        let offset = error.offset.unwrap_or(0).min(text.len());
+        let end = next_char_end(text, offset);
+        reporter.error(offset..end, RuleProblem::Yaml(error.message))
+    })?;
+    let language = file.language.value.trim().to_string();
+    if language.is_empty() {
+        return Err(reporter.error(file.language.span, RuleProblem::EmptyLanguage));
+    }
+    let classes = checked_classes(&mut reporter, &file.classes)?;
+    Ok((language, classes))
+}
+
+fn checked_classes(reporter: &mut Reporter, field: &ClassesField) -> Result<Classes, RuleError> {
+    let mut classes = Classes::new();
+    for (name, members) in &field.value {
+        if !classes::valid_class_name(name) {
+            return Err(reporter.error(field.span.clone(), RuleProblem::BadClassName(name.clone())));
+        }
+        if members.value.is_empty() {
+            return Err(reporter.error(members.span.clone(), RuleProblem::EmptyClass(name.clone())));
+        }
+        let mut checked = Vec::with_capacity(members.value.len());
+        for member in &members.value {
+            let literal = matches!(
+                classes::pieces(&member.value).as_deref(),
+                Ok([Piece::Text(_)])
+            );
+            if !literal {
+                return Err(reporter.error(
+                    member.span.clone(),
+                    RuleProblem::MemberNotLiteral(member.value.clone()),
+                ));
+            }
+            if normalize::normalize(member.value.trim()).is_empty() {
+                return Err(reporter.error(
+                    member.span.clone(),
+                    RuleProblem::EmptyPhrase("class member"),
+                ));
+            }
+            checked.push(member.value.trim().to_string());
+        }
+        classes.insert(name.clone(), checked);
+    }
+    Ok(classes)
+}
+
+/// Parses and validates one pack file; `{class}` references resolve against the pack's own
+/// `classes`, then `shared`'s for the pack's language.
+pub fn load_pack_with(
+    text: &str,
+    origin: PackOrigin,
+    shared: &SharedClasses,
+) -> Result<RulePack, RuleError> {
     let mut reporter = Reporter {
         origin: origin.to_string(),
         text,
@@ -105,6 +249,11 @@ pub fn load_pack(text: &str, origin: PackOrigin) -> Result<RulePack, RuleError> 
         return Err(reporter.error(file.language.span, RuleProblem::EmptyLanguage));
     }
 
+    let mut classes = shared.for_language(&language);
+    if let Some(own) = &file.classes {
+        classes = classes.overlaid(&checked_classes(&mut reporter, own)?);
+    }
+
     let mut seen_ids = HashSet::new();
     let mut rules = Vec::with_capacity(file.rules.value.len());
     let mut id_spans = Vec::with_capacity(file.rules.value.len());
@@ -114,7 +263,7 @@ pub fn load_pack(text: &str, origin: PackOrigin) -> Result<RulePack, RuleError> 
             return Err(reporter.error(raw.id.span, problem));
         }
         id_spans.push(raw.id.span.clone());
-        let rule = build_rule(&mut reporter, raw, &file.pack.value, &language)?;
+        let rule = build_rule(&mut reporter, raw, &file.pack.value, &language, &classes)?;
         rules.push(Arc::new(rule));
     }
     if rules.is_empty() {
@@ -175,8 +324,15 @@ fn build_rule(
     raw: RuleFile,
     pack: &str,
     language: &str,
+    classes: &Classes,
 ) -> Result<Rule, RuleError> {
     check_id(reporter, &raw.id)?;
+    let mut expander = Expander {
+        classes,
+        latvian: language == "lv" || language.starts_with("lv-"),
+        used: Vec::new(),
+        word_breaks: Vec::new(),
+    };
     check_name(reporter, &raw.category, "category")?;
     for (field, value) in [
         ("message", &raw.message),
@@ -222,14 +378,44 @@ fn build_rule(
         (None, _) => Vec::new(),
     };
 
+    let mut normalized_phrases = Vec::new();
+    let mut sequences = Vec::new();
+    if let Some(spanned) = &raw.phrases {
+        for (phrase, item) in phrases.iter().zip(&spanned.value) {
+            let expanded = expander
+                .expand(phrase)
+                .map_err(|problem| reporter.error(item.span.clone(), problem))?;
+            if expanded.len() == 1 {
+                normalized_phrases.extend(expanded.into_iter().flatten());
+            } else if kind != RuleKind::Avoid {
+                return Err(reporter.error(item.span.clone(), RuleProblem::GapNeedsAvoid));
+            } else {
+                sequences.push(expanded);
+            }
+        }
+    }
+
     let pattern = match (&raw.pattern, behaviour.pattern()) {
         (Some(pattern), Need::Refused(instead)) => {
             return Err(reporter.error(pattern.span.clone(), RuleProblem::FieldNotForKind(instead)))
         }
-        (Some(pattern), _) => Some(
-            Pattern::new(&pattern.value)
+        (Some(pattern), _) => {
+            let (expanded, used) =
+                classes::expand_in_pattern(&pattern.value, classes, normalize::normalize)
+                    .map_err(|problem| reporter.error(pattern.span.clone(), problem))?;
+            expander.note_used(&used);
+            let latvian = expander.latvian;
+            Some(
+                Pattern::with_expansion(&pattern.value, &expanded, |normalized| {
+                    if latvian {
+                        classes::latvian_pattern(normalized)
+                    } else {
+                        normalized.to_string()
+                    }
+                })
                 .map_err(|problem| reporter.error(pattern.span.clone(), problem))?,
-        ),
+            )
+        }
         (None, Need::Required) => {
             return Err(reporter.error(raw.kind.span.clone(), missing("pattern")))
         }
@@ -283,12 +469,62 @@ fn build_rule(
         Some(exceptions) => checked_phrases(reporter, exceptions, "exception")?,
         None => Vec::new(),
     };
+    let exception_keys = match &raw.exceptions {
+        Some(items) => expander.literal_keys(reporter, &exceptions, items)?,
+        None => Vec::new(),
+    };
+
+    let unless = match &raw.unless {
+        None => None,
+        Some(unless) => {
+            let written = checked_phrases(reporter, &unless.value.phrases.value, "phrase")?;
+            let keys = expander.literal_keys(reporter, &written, &unless.value.phrases.value)?;
+            let then = match unless
+                .value
+                .then
+                .as_ref()
+                .map(|then| (then.value, then.span.clone()))
+            {
+                None | Some((UnlessThen::Skip, _)) => None,
+                Some((then, span)) => {
+                    let severity = match then {
+                        UnlessThen::Hint => Severity::Hint,
+                        UnlessThen::Info => Severity::Info,
+                        _ => Severity::Warning,
+                    };
+                    if severity >= raw.severity {
+                        return Err(
+                            reporter.error(span, RuleProblem::BadUnlessSeverity(raw.severity))
+                        );
+                    }
+                    Some(severity)
+                }
+            };
+            Some(Unless {
+                phrases: literals(written, keys),
+                reach: unless.value.reach.unwrap_or(Reach::NextSentence),
+                then,
+            })
+        }
+    };
+    let mut subject = |items: &Option<Vec<Spanned<String>>>| -> Result<Literals, RuleError> {
+        let Some(items) = items else {
+            return Ok(Literals::default());
+        };
+        let written = checked_phrases(reporter, items, "subject")?;
+        let keys = expander.literal_keys(reporter, &written, items)?;
+        Ok(literals(written, keys))
+    };
+    let when_subject = subject(&raw.when_subject)?;
+    let unless_subject = subject(&raw.unless_subject)?;
 
     if raw.examples.value.bad.is_empty() || raw.examples.value.good.is_empty() {
         return Err(reporter.error(raw.examples.span.clone(), RuleProblem::MissingExamples));
     }
 
-    let owned = |items: Vec<String>| -> Texts { items.into_iter().map(Cow::Owned).collect() };
+    fn owned(items: Vec<String>) -> Texts {
+        items.into_iter().map(Cow::Owned).collect()
+    }
     Ok(Rule {
         id: raw.id.value.into(),
         pack: pack.to_string().into(),
@@ -299,30 +535,170 @@ fn build_rule(
         message: raw.message.value.trim().to_string().into(),
         why: raw.why.value.trim().to_string().into(),
         source: raw.source.value.trim().to_string().into(),
-        normalized_phrases: owned(
-            phrases
-                .iter()
-                .map(|phrase| normalize::normalize(phrase))
-                .collect(),
-        ),
+        normalized_phrases: owned(normalized_phrases),
         phrases: owned(phrases),
         pattern,
         rewrites: rewrites.into(),
         instead: owned(raw.instead.unwrap_or_default()),
         clause,
-        normalized_exceptions: owned(
-            exceptions
-                .iter()
-                .map(|item| normalize::normalize(item))
-                .collect(),
-        ),
+        normalized_exceptions: owned(exception_keys),
         exceptions: owned(exceptions),
         fix,
         examples: Examples {
             bad: owned(raw.examples.value.bad),
             good: owned(raw.examples.value.good),
         },
+        sequences: sequences
+            .into_iter()
+            .map(|expanded| Sequence {
+                gaps: expanded.gaps.into(),
+                parts: expanded.parts.into_iter().map(owned).collect(),
+            })
+            .collect(),
+        unless,
+        when_subject,
+        unless_subject,
+        in_quotes: raw.in_quotes.unwrap_or(false),
+        word_breaks: std::mem::take(&mut expander.word_breaks)
+            .into_iter()
+            .map(|(key, at)| WordBreaks {
+                key: key.into(),
+                at: at.into(),
+            })
+            .collect(),
+        classes: expander
+            .used
+            .iter()
+            .map(|name| ClassUse {
+                name: name.clone().into(),
+                members: owned(classes.get(name).unwrap_or_default().to_vec()),
+            })
+            .collect(),
     })
+}
+
+fn literals(written: Vec<String>, keys: Vec<String>) -> Literals {
+    Literals {
+        written: written.into_iter().map(Cow::Owned).collect(),
+        keys: keys.into_iter().map(Cow::Owned).collect(),
+    }
+}
+
+/// Turns phrases as written into what the matcher looks for: classes expanded, each variant
+/// normalised, and for Latvian each variant also without diacritics.
+struct Expander<'a> {
+    classes: &'a Classes,
+    latvian: bool,
+    /// The classes used so far, in order of first use.
+    used: Vec<String>,
+    /// Keys written with `|` word-boundary marks, and where the marks were (byte offsets in
+    /// the key).
+    word_breaks: Vec<(String, Vec<u16>)>,
+}
+
+/// `text` normalised piece by piece between `|` marks, and the offsets of the marks in the
+/// result.
+fn with_word_breaks(text: &str, normalize: impl Fn(&str) -> String) -> (String, Vec<u16>) {
+    let mut key = String::with_capacity(text.len());
+    let mut breaks = Vec::new();
+    let mut pieces = text.split('|').peekable();
+    while let Some(piece) = pieces.next() {
+        key.push_str(&normalize(piece));
+        if pieces.peek().is_some() {
+            breaks.push(u16::try_from(key.len()).unwrap_or(u16::MAX));
+        }
+    }
+    (key, breaks)
+}
+
+/// The sequence a phrase denotes: its parts, each a list of normalised literal variants, and
+/// the gaps between them.
+struct ExpandedPhrase {
+    parts: Vec<Vec<String>>,
+    gaps: Vec<u8>,
+}
+
+impl ExpandedPhrase {
+    fn len(&self) -> usize {
+        self.parts.len()
+    }
+}
+
+impl IntoIterator for ExpandedPhrase {
+    type Item = Vec<String>;
+    type IntoIter = std::vec::IntoIter<Vec<String>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.parts.into_iter()
+    }
+}
+
+impl Expander<'_> {
+    fn note_used(&mut self, names: &[String]) {
+        for name in names {
+            if !self.used.contains(name) {
+                self.used.push(name.clone());
+            }
+        }
+    }
+
+    fn expand(&mut self, phrase: &str) -> Result<ExpandedPhrase, RuleProblem> {
+        let expanded = classes::expand(phrase, self.classes)?;
+        self.note_used(&expanded.classes_used);
+        let mut parts = Vec::with_capacity(expanded.parts.len());
+        for variants in expanded.parts {
+            let mut keys: Vec<String> = Vec::with_capacity(variants.len());
+            let mut seen = HashSet::new();
+            for variant in variants {
+                let (key, breaks) = with_word_breaks(variant.trim(), normalize::normalize);
+                if key.is_empty() {
+                    return Err(RuleProblem::EmptyPhrase("phrase"));
+                }
+                let folded = if self.latvian {
+                    classes::latvian_without_diacritics(&key).map(|_| {
+                        with_word_breaks(variant.trim(), |piece| {
+                            let piece = normalize::normalize(piece);
+                            classes::latvian_without_diacritics(&piece).unwrap_or(piece)
+                        })
+                    })
+                } else {
+                    None
+                };
+                for (key, breaks) in std::iter::once((key, breaks)).chain(folded) {
+                    if !breaks.is_empty() {
+                        self.word_breaks.push((key.clone(), breaks));
+                    }
+                    if seen.insert(key.clone()) {
+                        keys.push(key);
+                    }
+                }
+            }
+            parts.push(keys);
+        }
+        Ok(ExpandedPhrase {
+            parts,
+            gaps: expanded.gaps,
+        })
+    }
+
+    /// The keys of texts that may use classes but not gaps.
+    fn literal_keys(
+        &mut self,
+        reporter: &mut Reporter,
+        written: &[String],
+        items: &[Spanned<String>],
+    ) -> Result<Vec<String>, RuleError> {
+        let mut keys = Vec::new();
+        for (text, item) in written.iter().zip(items) {
+            let expanded = self
+                .expand(text)
+                .map_err(|problem| reporter.error(item.span.clone(), problem))?;
+            if expanded.len() != 1 {
+                return Err(reporter.error(item.span.clone(), RuleProblem::GapNotAllowed));
+            }
+            keys.extend(expanded.into_iter().flatten());
+        }
+        Ok(keys)
+    }
 }
 
 fn check_id(reporter: &mut Reporter, id: &Spanned<String>) -> Result<(), RuleError> {

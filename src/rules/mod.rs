@@ -5,6 +5,7 @@
 
 pub mod builtin;
 mod builtin_data;
+pub mod classes;
 pub mod error;
 pub(crate) mod kinds;
 mod list;
@@ -25,7 +26,7 @@ use serde::Deserialize;
 
 pub use error::{PatternError, RewriteError, RuleProblem};
 pub use list::List;
-pub use load::load_pack;
+pub use load::{load_classes, load_pack, load_pack_with, SharedClasses};
 use pattern::Pattern;
 use template::Template;
 
@@ -130,6 +131,64 @@ pub struct Examples {
     pub good: Texts,
 }
 
+/// Literal texts of a rule: as written in the pack (for its documentation) and as the matcher
+/// looks for them (classes expanded, normalised; with Latvian, also without diacritics).
+#[derive(Debug, Clone, Default)]
+pub struct Literals {
+    pub written: Texts,
+    pub keys: Texts,
+}
+
+impl Literals {
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+/// A phrase with gaps: its parts in order, each a list of literal variants (normalised), and
+/// the most words allowed between one part and the next, inside one sentence.
+#[derive(Debug, Clone)]
+pub struct Sequence {
+    pub parts: List<Texts>,
+    pub gaps: List<u8>,
+}
+
+/// How far an `unless` condition looks for an alternative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reach {
+    /// The sentence of the match.
+    Sentence,
+    /// That sentence or the one after it.
+    NextSentence,
+}
+
+/// A rule's `unless`: when one of its phrases occurs near the match, the match is dropped or
+/// reported at a lower severity (a refusal that offers an alternative is not a bare refusal).
+#[derive(Debug, Clone)]
+pub struct Unless {
+    pub phrases: Literals,
+    pub reach: Reach,
+    /// The severity to report instead; `None` drops the match.
+    pub then: Option<Severity>,
+}
+
+/// A phrase literal written with `|` marks (`你|得|先`): the offsets in `key` where a word must
+/// begin or end. In Chinese text the words are those of a segmenter (jieba) run on the clause
+/// around the match.
+#[derive(Debug, Clone)]
+pub struct WordBreaks {
+    pub key: RuleText,
+    pub at: List<u16>,
+}
+
+/// A class a rule uses, with its members as written, for the rule's documentation.
+#[derive(Debug, Clone)]
+pub struct ClassUse {
+    pub name: RuleText,
+    pub members: Texts,
+}
+
 /// A validated rule.
 ///
 /// The built-in packs are this type written out as Rust literals (`builtin_data.rs`), each
@@ -159,6 +218,20 @@ pub struct Rule {
     pub normalized_exceptions: Texts,
     pub fix: FixSafety,
     pub examples: Examples,
+    /// Phrases with gaps (`{you}{…4}{must}`), found part by part.
+    pub sequences: List<Sequence>,
+    pub unless: Option<Unless>,
+    /// When not empty, a match counts only if one of these comes before it in its clause.
+    pub when_subject: Literals,
+    /// A match does not count if one of these comes before it in its clause.
+    pub unless_subject: Literals,
+    /// Whether the rule also fires inside quotation marks and title marks (“…”, 「…」, 《…》,
+    /// "…"), which usually quote a product name, a title or someone else's words.
+    pub in_quotes: bool,
+    /// The classes the rule's texts use, for its documentation.
+    pub classes: List<ClassUse>,
+    /// Phrase literals that must not split a word, and where.
+    pub word_breaks: List<WordBreaks>,
 }
 
 impl Rule {
@@ -188,6 +261,19 @@ impl Rule {
             bad: List(Cow::Borrowed(&[])),
             good: List(Cow::Borrowed(&[])),
         },
+        sequences: List(Cow::Borrowed(&[])),
+        unless: None,
+        when_subject: Literals {
+            written: List(Cow::Borrowed(&[])),
+            keys: List(Cow::Borrowed(&[])),
+        },
+        unless_subject: Literals {
+            written: List(Cow::Borrowed(&[])),
+            keys: List(Cow::Borrowed(&[])),
+        },
+        in_quotes: false,
+        classes: List(Cow::Borrowed(&[])),
+        word_breaks: List(Cow::Borrowed(&[])),
     };
 
     /// What this rule's kind does: its keys for the automaton and how it fills a rewrite.
@@ -283,15 +369,26 @@ impl RuleSet {
     /// path order so that results never depend on directory listing order.
     pub fn add_dir(&mut self, dir: &Path) -> Result<(), RuleError> {
         let files = pack_files(dir).map_err(|error| io_rule_error(dir, &error))?;
+        // Classes files (`classes.yaml`) define classes for every pack of their language, so
+        // they are read first; the built-in classes are the base they extend.
+        let (class_files, pack_files): (Vec<_>, Vec<_>) =
+            files.into_iter().partition(|path| is_classes_file(path));
+        let mut shared = SharedClasses::builtin().clone();
+        for path in class_files {
+            let text =
+                std::fs::read_to_string(&path).map_err(|error| io_rule_error(&path, &error))?;
+            let (language, classes) = load_classes(&text, PackOrigin::File(path))?;
+            shared.extend(&language, &classes);
+        }
         // Parsing is most of the cost of a large custom rule set, and files are independent, so
         // they are parsed in parallel and then added in path order: errors and results stay the
         // same whatever the thread scheduling.
-        let packs: Vec<Result<RulePack, RuleError>> = files
+        let packs: Vec<Result<RulePack, RuleError>> = pack_files
             .into_par_iter()
             .map(|path| {
                 let text =
                     std::fs::read_to_string(&path).map_err(|error| io_rule_error(&path, &error))?;
-                load_pack(&text, PackOrigin::File(path))
+                load_pack_with(&text, PackOrigin::File(path), &shared)
             })
             .collect();
         for pack in packs {
@@ -467,6 +564,14 @@ fn check_pack_file(path: &Path, metadata: &std::fs::Metadata) -> std::io::Result
     Ok(())
 }
 
+/// Whether a file below a rules folder defines classes rather than a pack.
+pub fn is_classes_file(path: &Path) -> bool {
+    matches!(
+        path.file_name().and_then(|name| name.to_str()),
+        Some("classes.yaml" | "classes.yml")
+    )
+}
+
 fn io_rule_error(path: &Path, error: &std::io::Error) -> RuleError {
     RuleError {
         origin: path.display().to_string(),
@@ -475,3 +580,6 @@ fn io_rule_error(path: &Path, error: &std::io::Error) -> RuleError {
         problem: RuleProblem::Io(error.to_string()),
     }
 }
+
+#[cfg(test)]
+mod language_tests;

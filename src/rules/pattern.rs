@@ -44,7 +44,17 @@ impl Pattern {
     /// the parsed pattern, so that a hostile `(a{1000}){1000}` is refused without compiling it),
     /// and whether the engine could compile it at all (`a{100000}` parses, but would never run).
     pub fn new(source: &str) -> Result<Pattern, PatternError> {
-        Pattern::analyse(source)
+        Pattern::analyse(source, source, |normalized| normalized.to_string())
+    }
+
+    /// A pattern written as `source` whose classes have been expanded into `expanded`; `adapt`
+    /// rewrites the normalised regex once more (Latvian: letters with or without diacritics).
+    pub fn with_expansion(
+        source: &str,
+        expanded: &str,
+        adapt: impl Fn(&str) -> String,
+    ) -> Result<Pattern, PatternError> {
+        Pattern::analyse(source, expanded, adapt)
     }
 
     /// A pattern whose analysis was done ahead of time (the built-in packs, as generated
@@ -67,11 +77,15 @@ impl Pattern {
         }
     }
 
-    fn analyse(source: &str) -> Result<Pattern, PatternError> {
+    fn analyse(
+        source: &str,
+        expanded: &str,
+        adapt: impl Fn(&str) -> String,
+    ) -> Result<Pattern, PatternError> {
         if source.is_empty() {
             return Err(PatternError::Empty);
         }
-        let normalized = normalize::normalize_pattern(source);
+        let normalized = adapt(&normalize::normalize_pattern(expanded));
         let hir = regex_syntax::ParserBuilder::new()
             .build()
             .parse(&normalized)

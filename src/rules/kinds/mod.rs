@@ -26,12 +26,31 @@ pub(crate) enum Need {
 }
 
 /// What a literal a rule contributes to the automaton is to that rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum KeyRole {
     /// A phrase: an occurrence is a candidate match.
     Phrase,
     /// A prefix of a pattern: an occurrence is where to run the pattern.
     Prefix,
+    /// A literal of one part of a sequence (a phrase with gaps).
+    Part,
+    /// A phrase of an `unless` condition.
+    Unless,
+    /// A phrase of `when-subject`.
+    Subject,
+    /// A phrase of `unless-subject`.
+    NotSubject,
+}
+
+impl KeyRole {
+    pub(crate) const ALL: [KeyRole; 6] = [
+        KeyRole::Phrase,
+        KeyRole::Prefix,
+        KeyRole::Part,
+        KeyRole::Unless,
+        KeyRole::Subject,
+        KeyRole::NotSubject,
+    ];
 }
 
 /// How the matcher finds a rule's candidates.
