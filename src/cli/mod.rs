@@ -144,6 +144,30 @@ pub struct ConfigArgs {
     /// Override a severity: SELECTOR=LEVEL, e.g. category:blame=error; repeatable.
     #[arg(long, value_name = "RULE=LEVEL", value_parser = parse_severity_override, help_heading = "Configuration")]
     pub severity: Vec<(String, Severity)>,
+    /// Rules not to report in files matching a glob: GLOB:RULE[,RULE…]; repeatable.
+    #[arg(long, value_name = "GLOB:RULES", value_parser = parse_per_file_ignore, help_heading = "Configuration")]
+    pub per_file_ignores: Vec<(String, Vec<String>)>,
+    /// The JSON field or CSV column that lists rules to ignore for its record
+    /// [default: replylint_ignore].
+    #[arg(long, value_name = "NAME", help_heading = "Configuration")]
+    pub ignore_field: Option<String>,
+}
+
+fn parse_per_file_ignore(text: &str) -> Result<(String, Vec<String>), String> {
+    // The first colon ends the glob: selectors such as `category:blame` have colons of their own.
+    let (glob, rules) = text
+        .split_once(':')
+        .ok_or_else(|| format!("`{text}` is not GLOB:RULE[,RULE…]"))?;
+    let rules: Vec<String> = rules
+        .split(',')
+        .map(str::trim)
+        .filter(|rule| !rule.is_empty())
+        .map(str::to_string)
+        .collect();
+    if rules.is_empty() {
+        return Err(format!("`{text}` names no rule after the colon"));
+    }
+    Ok((glob.to_string(), rules))
 }
 
 fn parse_severity_override(text: &str) -> Result<(String, Severity), String> {
@@ -373,6 +397,8 @@ impl ConfigArgs {
             extend_select: self.extend_select.clone(),
             ignore: self.ignore.clone(),
             severity: self.severity.clone(),
+            per_file_ignores: self.per_file_ignores.clone(),
+            ignore_field: self.ignore_field.clone(),
             ..replylint::config::Overrides::default()
         }
     }

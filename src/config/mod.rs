@@ -175,6 +175,11 @@ pub struct Overrides {
     pub fail_on: Option<Severity>,
     pub min_severity: Option<Severity>,
     pub placeholders: Vec<String>,
+    /// `GLOB:SELECTOR[,SELECTOR…]` per-file ignores, globs relative to the working directory
+    /// (added to the config file's).
+    pub per_file_ignores: Vec<(String, Vec<String>)>,
+    /// The record-level ignore field or column (replaces the config file's).
+    pub ignore_field: Option<String>,
     pub no_default_placeholders: bool,
 }
 
@@ -497,6 +502,27 @@ impl Profile {
                 note("exclude", spanned_list(globs), file_origin());
             }
         }
+        for (glob, ids) in &flags.per_file_ignores {
+            let usage = |message: String| ProfileError::Usage {
+                flag: "--per-file-ignores".to_string(),
+                message,
+            };
+            let matcher = globset::GlobBuilder::new(glob)
+                .build()
+                .map_err(|error| usage(format!("invalid glob `{glob}`: {}", error.kind())))?
+                .compile_matcher();
+            let rules = parse_flags("--per-file-ignores", ids)?;
+            per_file_ignores.push(PerFileIgnore {
+                glob: matcher,
+                base: std::env::current_dir().unwrap_or_default(),
+                rules,
+            });
+            note(
+                "per-file-ignores",
+                serde_json::json!({ glob: ids }),
+                Origin::Flag,
+            );
+        }
         let mut filters = Filters {
             selection,
             severity,
@@ -504,7 +530,10 @@ impl Profile {
             min_severity,
             ..Filters::default()
         };
-        if let Some(field) = raw.and_then(|raw| raw.ignore_field.as_ref()) {
+        if let Some(field) = &flags.ignore_field {
+            filters.ignore_field = field.clone();
+            note("ignore-field", serde_json::json!(field), Origin::Flag);
+        } else if let Some(field) = raw.and_then(|raw| raw.ignore_field.as_ref()) {
             filters.ignore_field = field.get_ref().clone();
             note(
                 "ignore-field",
