@@ -7,12 +7,16 @@
 //! has a candidate of a rule with exceptions), and each question is then a binary search.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 
 use super::clause::Boundaries;
 use crate::rules::RuleText;
+
+/// Texts shorter than this are searched key by key rather than with the automaton.
+const SHORT_TEXT_BYTES: usize = 4096;
 
 /// The distinct exceptions of a rule set, and which rules have which.
 #[derive(Debug, Clone)]
@@ -21,9 +25,11 @@ pub(super) struct ExceptionSet {
     boundaries: Vec<Boundaries>,
     /// The key indices of each rule.
     by_rule: Vec<Vec<usize>>,
-    /// `None` when there are no exceptions or the automaton could not be built; each key is
-    /// then searched on its own, with the same results.
-    automaton: Option<AhoCorasick>,
+    /// Built the first time a text needs its exceptions (most single drafts never do, and the
+    /// build is a large part of starting up); `None` when there are no exceptions or the
+    /// automaton could not be built, and each key is then searched on its own, with the same
+    /// results.
+    automaton: OnceLock<Option<AhoCorasick>>,
 }
 
 /// The occurrences of every exception in one text: for each key, the starts of those that sit on
@@ -55,21 +61,28 @@ impl ExceptionSet {
             by_rule.push(indices);
         }
         let boundaries = keys.iter().map(|key| Boundaries::of(key)).collect();
-        let automaton = (!keys.is_empty())
-            .then(|| {
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::ContiguousNFA))
-                    .build(keys.iter().map(|key| key.as_bytes()))
-                    .ok()
-            })
-            .flatten();
         ExceptionSet {
             keys,
             boundaries,
             by_rule,
-            automaton,
+            automaton: OnceLock::new(),
         }
+    }
+
+    fn automaton(&self) -> Option<&AhoCorasick> {
+        self.automaton
+            .get_or_init(|| {
+                (!self.keys.is_empty())
+                    .then(|| {
+                        AhoCorasickBuilder::new()
+                            .match_kind(MatchKind::Standard)
+                            .kind(Some(AhoCorasickKind::ContiguousNFA))
+                            .build(self.keys.iter().map(|key| key.as_bytes()))
+                            .ok()
+                    })
+                    .flatten()
+            })
+            .as_ref()
     }
 
     pub(super) fn has_any(&self, rule_index: usize) -> bool {
@@ -86,7 +99,14 @@ impl ExceptionSet {
                 starts[key].push(start);
             }
         };
-        match &self.automaton {
+        // Building the automaton costs more than searching a short text for each key in turn,
+        // which is what one draft (the case an agent waits on) needs.
+        let automaton = if haystack.len() < SHORT_TEXT_BYTES {
+            None
+        } else {
+            self.automaton()
+        };
+        match automaton {
             Some(automaton) => {
                 for found in automaton.find_overlapping_iter(haystack) {
                     record(found.pattern().as_usize(), found.start());
