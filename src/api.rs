@@ -26,8 +26,10 @@
 //! // Spans come in bytes (`start`/`end`) and in characters (`char_start`/`char_end`).
 //! assert_eq!(checked.findings[0].char_start, 0);
 //!
+//! // This rule's rewrite is display-only: suggested, never applied; a human must rephrase.
 //! let fixed = api.fix(&FixRequest { unsafe_fixes: true, ..FixRequest::text("你必須先填寫這張表。") })?;
-//! assert_ne!(fixed.text, "你必須先填寫這張表。");
+//! assert_eq!(fixed.text, "你必須先填寫這張表。");
+//! assert!(fixed.need_a_human >= 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
