@@ -51,7 +51,7 @@
 //!   `POST /v1/check`, `POST /v1/fix`, `GET /v1/rules`, `GET /v1/rules/{id}`, documents itself
 //!   at `/openapi.json` and serves a playground page at `/` (module `server::http`).
 //! - **Pipelines**: `replylint check --jsonl` reads JSON Lines and writes one result line per
-//!   input line, in order, for Spark's `RDD.pipe` or Hadoop streaming (module `stream`;
+//!   input line, in order, for Spark's `RDD.pipe` or Hadoop streaming ([`stream`];
 //!   `docs/spark.md`).
 //!
 //! In a program, the same calls are plain functions:
@@ -86,6 +86,7 @@ pub mod rules;
 pub mod selftest;
 pub mod session;
 pub mod source;
+pub mod stream;
 mod yaml;
 
 pub use diagnostic::{Diagnostic, Fix};

@@ -60,12 +60,13 @@ pub fn run(args: &CheckArgs) -> i32 {
         stdin_name: args.stdin_filename.clone(),
         ..Settings::default()
     };
+    let session = Session::new(Linter::new(rules).with_placeholders(placeholders), settings);
+    if args.jsonl {
+        return super::jsonl::run(session, args, &messages);
+    }
     // The process exits right after checking: freeing every rule and automaton one by one would
     // only add to the start-up-plus-check time an agent waits for on each draft.
-    let session: &Session = Box::leak(Box::new(Session::new(
-        Linter::new(rules).with_placeholders(placeholders),
-        settings,
-    )));
+    let session: &Session = Box::leak(Box::new(session));
     let (inputs, path_problems) = session.collect(&args.paths);
     let mut had_error = !path_problems.is_empty();
     for problem in &path_problems {

@@ -1,6 +1,7 @@
 //! Command-line interface: flag definitions and dispatch.
 
 mod check;
+mod jsonl;
 mod output;
 mod rules_cmd;
 
@@ -120,6 +121,29 @@ pub struct CheckArgs {
     /// Do not protect the built-in placeholder syntaxes ({{name}}, {0}, %s, ${var}, [数字x], …).
     #[arg(long, help_heading = "Fixing")]
     pub no_default_placeholders: bool,
+    /// Read JSON Lines (standard input or the files given) and write one result line per input
+    /// line, in order: {"line","id","findings"} or {"line","id","error"} (see docs/spark.md).
+    /// Exits 0 whatever was found; 2 only when input or output fails.
+    #[arg(long, help_heading = "Streaming", conflicts_with_all = ["fix", "diff", "unsafe_fixes"])]
+    pub jsonl: bool,
+    /// With --jsonl: the field holding a record's id (dotted path; echoed as is).
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "id",
+        help_heading = "Streaming",
+        requires = "jsonl"
+    )]
+    pub id_field: String,
+    /// With --jsonl: the field holding the text to check (dotted path, e.g. reply.body).
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "text",
+        help_heading = "Streaming",
+        requires = "jsonl"
+    )]
+    pub text_field: String,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
