@@ -84,6 +84,8 @@ pub mod placeholder;
 pub mod report;
 pub mod rules;
 pub mod selftest;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod session;
 pub mod source;
 pub mod stream;

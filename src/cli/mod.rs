@@ -4,6 +4,8 @@ mod check;
 mod jsonl;
 mod output;
 mod rules_cmd;
+#[cfg(feature = "server")]
+mod server_cmd;
 
 use std::path::PathBuf;
 
@@ -45,6 +47,50 @@ enum Command {
         #[command(flatten)]
         rules: RuleSources,
     },
+    /// Serve the MCP tools check_reply, fix_reply, explain_rule and list_rules over stdio, for
+    /// AI agents (see docs/agents.md).
+    #[cfg(feature = "server")]
+    Mcp(ServerArgs),
+    /// Serve the HTTP API and the playground page (see docs/agents.md). No authentication is
+    /// built in: keep it on loopback or behind a proxy that adds it.
+    #[cfg(feature = "server")]
+    Serve(ServeArgs),
+}
+
+/// What every server is configured with: the rules and filters `check` takes.
+#[derive(Args, Clone)]
+pub struct ServerArgs {
+    #[command(flatten)]
+    pub rules: RuleSources,
+    /// Do not report findings below this severity.
+    #[arg(long, value_name = "LEVEL", default_value = "hint", value_parser = parse_severity)]
+    pub min_severity: Severity,
+    /// Also treat text matching REGEX as a placeholder: never reported, never changed;
+    /// repeatable.
+    #[arg(long = "placeholder", value_name = "REGEX")]
+    pub placeholders: Vec<String>,
+    /// Do not protect the built-in placeholder syntaxes.
+    #[arg(long)]
+    pub no_default_placeholders: bool,
+}
+
+/// `replylint serve` flags.
+#[derive(Args, Clone)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub server: ServerArgs,
+    /// Address to listen on; loopback unless told otherwise.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Largest request body accepted, in bytes (larger ones get 413).
+    #[arg(long, value_name = "BYTES", default_value_t = 2 * 1024 * 1024)]
+    pub max_body: usize,
+    /// Per-request time limit in milliseconds (slower requests get 503).
+    #[arg(long, value_name = "MS", default_value_t = 10_000)]
+    pub timeout_ms: u64,
+    /// Requests handled at once; further ones wait.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub max_concurrency: usize,
 }
 
 #[derive(Subcommand)]
@@ -189,6 +235,10 @@ pub fn run() -> i32 {
         }) => rules_cmd::list(&rules, language.as_deref(), category.as_deref()),
         Command::Rules(RulesCommand::Test { dirs }) => rules_cmd::test(&dirs),
         Command::Explain { rule, rules } => rules_cmd::explain(&rules, &rule),
+        #[cfg(feature = "server")]
+        Command::Mcp(args) => server_cmd::mcp(&args),
+        #[cfg(feature = "server")]
+        Command::Serve(args) => server_cmd::serve(&args),
     }
 }
 
