@@ -37,7 +37,42 @@
 //! assert_eq!(diagnostics[0].suggestions, ["我覺得這裡存在誤解"]);
 //! # Ok::<(), replylint::RuleError>(())
 //! ```
+//!
+//! # Integrations
+//!
+//! Every front end goes through one [`Session`] (settings, the compiled [`Linter`], the filter
+//! stage) and, for programs, the request/response types of [`api`], so a finding is the same
+//! everywhere: the same [`report::wire::Finding`] that `check --format json` prints.
+//!
+//! - **Agents over MCP**: `replylint mcp` serves the tools `check_reply`, `fix_reply`,
+//!   `explain_rule` and `list_rules` over stdio (module `server::mcp`, feature `server`);
+//!   `docs/agents.md` has the host configuration.
+//! - **HTTP and the playground**: `replylint serve --addr 127.0.0.1:8080` answers
+//!   `POST /v1/check`, `POST /v1/fix`, `GET /v1/rules`, `GET /v1/rules/{id}`, documents itself
+//!   at `/openapi.json` and serves a playground page at `/` (module `server::http`).
+//! - **Pipelines**: `replylint check --jsonl` reads JSON Lines and writes one result line per
+//!   input line, in order, for Spark's `RDD.pipe` or Hadoop streaming ([`stream`];
+//!   `docs/spark.md`).
+//!
+//! In a program, the same calls are plain functions:
+//!
+//! ```
+//! use replylint::api::{Api, CheckRequest, FixRequest};
+//! use replylint::{Linter, Session, Settings};
+//!
+//! let api = Api::new(Session::new(Linter::builtin()?, Settings::default()));
+//! let draft = "You must fill in the form first.";
+//! let report = api.check(&CheckRequest::text(draft))?;
+//! assert!(report.findings.iter().any(|f| f.finding.rule.starts_with("en.")));
+//! let fixed = api.fix(&FixRequest { unsafe_fixes: true, ..FixRequest::text(draft) })?;
+//! assert_eq!(fixed.changed, !fixed.applied.is_empty());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The server stack (tokio, axum, rmcp) is behind the default cargo feature `server`; depend on
+//! replylint with `default-features = false` for the engine alone.
 
+pub mod api;
 pub mod baseline;
 pub mod config;
 pub mod diagnostic;
@@ -51,8 +86,11 @@ pub mod placeholder;
 pub mod report;
 pub mod rules;
 pub mod selftest;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod session;
 pub mod source;
+pub mod stream;
 mod yaml;
 
 pub use diagnostic::{Diagnostic, Fix};

@@ -35,6 +35,21 @@ impl Linter {
         self
     }
 
+    /// A linter with only the rules `keep` accepts, the same placeholder syntaxes, and no
+    /// other change: what a front end checks with when a request selects rules.
+    pub fn restricted(&self, keep: impl Fn(&crate::Rule) -> bool) -> Linter {
+        let mut rules = RuleSet::default();
+        for pack in &self.rules.packs {
+            let mut pack = pack.clone();
+            pack.rules.retain(|rule| keep(rule));
+            if !pack.rules.is_empty() {
+                // Every id was unique in the full set, so a subset cannot collide.
+                let _ = rules.add(pack);
+            }
+        }
+        Linter::new(rules).with_placeholders(self.placeholders.clone())
+    }
+
     /// A linter with the built-in packs only.
     pub fn builtin() -> Result<Linter, RuleError> {
         Ok(Linter::new(RuleSet::builtin()?))

@@ -71,6 +71,9 @@ pub fn run(args: &CheckArgs) -> i32 {
         Ok(session) => session,
         Err(error) => return messages.profile_error(&error),
     };
+    if args.jsonl {
+        return super::jsonl::run(session, args, &messages);
+    }
     // The process exits right after checking: freeing every rule and automaton one by one would
     // only add to the start-up-plus-check time an agent waits for on each draft.
     let session: &Session = Box::leak(Box::new(session));

@@ -2,8 +2,11 @@
 
 mod check;
 mod config_cmd;
+mod jsonl;
 mod output;
 mod rules_cmd;
+#[cfg(feature = "server")]
+mod server_cmd;
 
 use std::path::PathBuf;
 
@@ -61,6 +64,52 @@ enum Command {
         #[command(flatten)]
         rules: RuleSources,
     },
+    /// Serve the MCP tools check_reply, fix_reply, explain_rule and list_rules over stdio, for
+    /// AI agents (see docs/agents.md).
+    #[cfg(feature = "server")]
+    Mcp(ServerArgs),
+    /// Serve the HTTP API and the playground page (see docs/agents.md). No authentication is
+    /// built in: keep it on loopback or behind a proxy that adds it.
+    #[cfg(feature = "server")]
+    Serve(ServeArgs),
+}
+
+/// What every server is configured with: the rules and filters `check` takes.
+#[derive(Args, Clone)]
+pub struct ServerArgs {
+    #[command(flatten)]
+    pub rules: RuleSources,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Do not report findings below this severity [default: hint].
+    #[arg(long, value_name = "LEVEL", value_parser = parse_severity)]
+    pub min_severity: Option<Severity>,
+    /// Also treat text matching REGEX as a placeholder: never reported, never changed;
+    /// repeatable.
+    #[arg(long = "placeholder", value_name = "REGEX")]
+    pub placeholders: Vec<String>,
+    /// Do not protect the built-in placeholder syntaxes.
+    #[arg(long)]
+    pub no_default_placeholders: bool,
+}
+
+/// `replylint serve` flags.
+#[derive(Args, Clone)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub server: ServerArgs,
+    /// Address to listen on; loopback unless told otherwise.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Largest request body accepted, in bytes (larger ones get 413).
+    #[arg(long, value_name = "BYTES", default_value_t = 2 * 1024 * 1024)]
+    pub max_body: usize,
+    /// Per-request time limit in milliseconds (slower requests get 503).
+    #[arg(long, value_name = "MS", default_value_t = 10_000)]
+    pub timeout_ms: u64,
+    /// Requests handled at once; further ones wait.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub max_concurrency: usize,
 }
 
 #[derive(Subcommand)]
@@ -263,6 +312,29 @@ pub struct CheckArgs {
     /// Do not protect the built-in placeholder syntaxes ({{name}}, {0}, %s, ${var}, [数字x], …).
     #[arg(long, help_heading = "Fixing")]
     pub no_default_placeholders: bool,
+    /// Read JSON Lines (standard input or the files given) and write one result line per input
+    /// line, in order: {"line","id","findings"} or {"line","id","error"} (see docs/spark.md).
+    /// Exits 0 whatever was found; 2 only when input or output fails.
+    #[arg(long, help_heading = "Streaming", conflicts_with_all = ["fix", "diff", "unsafe_fixes"])]
+    pub jsonl: bool,
+    /// With --jsonl: the field holding a record's id (dotted path; echoed as is).
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "id",
+        help_heading = "Streaming",
+        requires = "jsonl"
+    )]
+    pub id_field: String,
+    /// With --jsonl: the field holding the text to check (dotted path, e.g. reply.body).
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "text",
+        help_heading = "Streaming",
+        requires = "jsonl"
+    )]
+    pub text_field: String,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -359,6 +431,10 @@ pub fn run() -> i32 {
             config,
             rules,
         } => config_cmd::show(path.as_deref(), format, &config, &rules),
+        #[cfg(feature = "server")]
+        Command::Mcp(args) => server_cmd::mcp(&args),
+        #[cfg(feature = "server")]
+        Command::Serve(args) => server_cmd::serve(&args),
     }
 }
 

@@ -3,7 +3,7 @@
 //! Every literal of every rule (the phrases of `swap` and `avoid` rules, and the prefixes every
 //! match of a `pattern` rule must start with) is compiled once into a single Aho-Corasick
 //! automaton, so one pass over the text finds all candidates and its cost does not grow with the
-//! number of rules ([`literals`]). Phrases are then selected leftmost-longest; patterns are run
+//! number of rules (`literals`). Phrases are then selected leftmost-longest; patterns are run
 //! as anchored searches only where one of their prefixes occurs. Matching happens on the
 //! [`NormalizedText`] view; every range handed on is mapped back to the segment's own bytes.
 

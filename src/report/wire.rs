@@ -11,6 +11,7 @@ use crate::source::{LineIndex, Source};
 
 /// One finding as programs receive it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct Finding {
     pub path: String,
     pub rule: String,
@@ -36,6 +37,7 @@ pub struct Finding {
 
 /// The edit `--fix` would make for a finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct WireFix {
     pub start: usize,
     pub end: usize,
