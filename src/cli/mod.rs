@@ -1,6 +1,8 @@
 //! Command-line interface: flag definitions and dispatch.
 
 mod check;
+mod emit;
+mod generate;
 mod output;
 mod rules_cmd;
 
@@ -44,6 +46,18 @@ enum Command {
         #[command(flatten)]
         rules: RuleSources,
     },
+    /// Print a shell completion script (e.g. `replylint completions bash > replylint.bash`).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page, or write one page per command into a folder.
+    Man {
+        /// Write replylint.1, replylint-check.1, … into DIR instead of printing replylint.1.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -86,6 +100,14 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Write the report to FILE (replaced whole, never left half-written) and print only the
+    /// summary to the terminal.
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Print how many findings each rule and category had, most first (JSON with
+    /// --format json); instead of the findings, unless --output-file takes the report.
+    #[arg(long)]
+    pub statistics: bool,
     #[command(flatten)]
     pub rules: RuleSources,
     /// Do not report findings below this severity.
@@ -130,6 +152,12 @@ pub enum Format {
     Line,
     /// A JSON array of diagnostic objects (see docs/json-output.md).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers (see docs/ci.md).
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the changed files.
+    Github,
+    /// GitLab Code Quality JSON, for merge-request widgets.
+    Gitlab,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -165,6 +193,8 @@ pub fn run() -> i32 {
         }) => rules_cmd::list(&rules, language.as_deref(), category.as_deref()),
         Command::Rules(RulesCommand::Test { dirs }) => rules_cmd::test(&dirs),
         Command::Explain { rule, rules } => rules_cmd::explain(&rules, &rule),
+        Command::Completions { shell } => generate::completions(shell),
+        Command::Man { dir } => generate::man(dir.as_deref()),
     }
 }
 
