@@ -12,14 +12,13 @@ use replylint::Source;
 
 use replylint::fix::FixLevel;
 use replylint::inputs::Input;
-use replylint::report::human::HumanEmitter;
-use replylint::report::json::JsonEmitter;
-use replylint::report::line::LineEmitter;
+use replylint::report::statistics::Statistics;
 use replylint::report::{Emitter, InputReport, Rendered, Tally};
 use replylint::session::{FixTally, Mode, Session, Settings};
 
+use super::emit::{self, ReportFile};
 use super::output::{self, Messages, Stream};
-use super::{CheckArgs, Format, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+use super::{CheckArgs, ColorChoice, Format, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
 pub fn run(args: &CheckArgs) -> i32 {
     let messages = Messages::new(args.format == Format::Json);
@@ -77,7 +76,7 @@ pub fn run(args: &CheckArgs) -> i32 {
     // The process exits right after checking: freeing every rule and automaton one by one would
     // only add to the start-up-plus-check time an agent waits for on each draft.
     let session: &Session = Box::leak(Box::new(session));
-    match session.default_profile() {
+    let rule_docs = match session.default_profile() {
         Ok(profile) if profile.linter.rules().is_empty() => {
             messages.error(
                 "rules",
@@ -85,9 +84,10 @@ pub fn run(args: &CheckArgs) -> i32 {
             );
             return EXIT_ERROR;
         }
-        Ok(_) => {}
+        // SARIF describes the rules of the working directory's profile.
+        Ok(profile) => emit::rule_docs(profile.linter.rules()),
         Err(error) => return messages.profile_error(&error),
-    }
+    };
     let (inputs, path_problems) = session.collect(&args.paths);
     let mut had_error = !path_problems.is_empty();
     for problem in &path_problems {
@@ -100,13 +100,28 @@ pub fn run(args: &CheckArgs) -> i32 {
     } else {
         Stream::Stdout
     };
-    let emitter: Box<dyn Emitter> = match args.format {
-        Format::Human => Box::new(HumanEmitter {
-            color: output::use_color(args.color, report_to),
-        }),
-        Format::Line => Box::new(LineEmitter),
-        Format::Json => Box::new(JsonEmitter::default()),
+    // `--output-file` takes the report (and under --diff the diff); the terminal keeps the
+    // summary, and the statistics when asked for.
+    let mut report_file = match args.output_file.as_deref().map(ReportFile::create) {
+        None => None,
+        Some(Ok(file)) => Some(file),
+        Some(Err(error)) => {
+            let name = args.output_file.as_deref().unwrap_or_else(|| "".as_ref());
+            messages.error(&name.display().to_string(), &error.to_string());
+            return EXIT_ERROR;
+        }
     };
+    let color = match report_file {
+        Some(_) => args.color == ColorChoice::Always,
+        None => output::use_color(args.color, report_to),
+    };
+    let mut statistics = args.statistics.then(Statistics::default);
+    let emitter = emit::emitter(
+        args.format,
+        color,
+        rule_docs,
+        args.statistics && report_file.is_none(),
+    );
     let emitter: &dyn Emitter = &*emitter;
     let render = |outcome: &replylint::Outcome| -> std::io::Result<Rendered> {
         match &outcome.source {
@@ -148,15 +163,22 @@ pub fn run(args: &CheckArgs) -> i32 {
                             !add_suppressions(&messages, path, source, &outcome.diagnostics);
                     }
                 }
+                if let Some(statistics) = statistics.as_mut().filter(|_| outcome.report_findings) {
+                    statistics.add(&outcome.diagnostics);
+                }
             }
             let mut written = Ok(());
             if let Some(fixed) = &outcome.fix {
                 fix_tally.add(&fixed.outcome);
-                written = stdout.write_all(&fixed.output);
+                written = match (&mut report_file, mode) {
+                    (Some(file), Mode::Diff(_)) => file.write_all(&fixed.output),
+                    _ => stdout.write_all(&fixed.output),
+                };
             }
-            let report: &mut dyn Write = match report_to {
-                Stream::Stderr => &mut stderr,
-                Stream::Stdout => &mut stdout,
+            let report: &mut dyn Write = match (&mut report_file, report_to) {
+                (Some(file), _) => file,
+                (None, Stream::Stderr) => &mut stderr,
+                (None, Stream::Stdout) => &mut stdout,
             };
             let rendered = match rendered {
                 Ok(rendered) => rendered,
@@ -184,10 +206,6 @@ pub fn run(args: &CheckArgs) -> i32 {
     if closed {
         return EXIT_ERROR;
     }
-    let report: &mut dyn Write = match report_to {
-        Stream::Stderr => &mut stderr,
-        Stream::Stdout => &mut stdout,
-    };
     if let Some(path) = &args.write_baseline {
         let baseline = adoption.baseline();
         let count = baseline.entries.len();
@@ -201,9 +219,33 @@ pub fn run(args: &CheckArgs) -> i32 {
         );
         return if had_error { EXIT_ERROR } else { EXIT_CLEAN };
     }
-    let written = match mode {
+    let report: &mut dyn Write = match (&mut report_file, report_to) {
+        (Some(file), _) => file,
+        (None, Stream::Stderr) => &mut stderr,
+        (None, Stream::Stdout) => &mut stdout,
+    };
+    let mut written = match mode {
         Mode::Diff(_) => Ok(()),
         _ => emitter.finish(report, &tally),
+    };
+    if let Some(file) = report_file {
+        let path = file.path().to_path_buf();
+        if let Err(error) = written.and_then(|()| file.commit()) {
+            messages.error(&path.display().to_string(), &error.to_string());
+            return EXIT_ERROR;
+        }
+        written = match mode {
+            Mode::Check => emit::summary(args.format == Format::Json, &tally, &path),
+            _ => Ok(()),
+        };
+    }
+    if let Some(statistics) = &statistics {
+        written = written
+            .and_then(|()| emit::statistics(&mut stdout, args.format == Format::Json, statistics));
+    }
+    let report: &mut dyn Write = match report_to {
+        Stream::Stderr => &mut stderr,
+        Stream::Stdout => &mut stdout,
     };
     if args.baseline.is_some() {
         let unseen = adoption.unseen_baseline_entries(args.baseline.as_deref());

@@ -2,6 +2,8 @@
 
 mod check;
 mod config_cmd;
+mod emit;
+mod generate;
 mod jsonl;
 mod output;
 mod rules_cmd;
@@ -72,6 +74,18 @@ enum Command {
     /// built in: keep it on loopback or behind a proxy that adds it.
     #[cfg(feature = "server")]
     Serve(ServeArgs),
+    /// Print a shell completion script (e.g. `replylint completions bash > replylint.bash`).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page, or write one page per command into a folder.
+    Man {
+        /// Write replylint.1, replylint-check.1, … into DIR instead of printing replylint.1.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// What every server is configured with: the rules and filters `check` takes.
@@ -234,6 +248,14 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Write the report to FILE (replaced whole, never left half-written) and print only the
+    /// summary to the terminal.
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Print how many findings each rule and category had, most first (JSON with
+    /// --format json); instead of the findings, unless --output-file takes the report.
+    #[arg(long)]
+    pub statistics: bool,
     #[command(flatten)]
     pub rules: RuleSources,
     /// Do not report findings below this severity [default: hint].
@@ -345,6 +367,12 @@ pub enum Format {
     Line,
     /// A JSON array of diagnostic objects (see docs/json-output.md).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers (see docs/ci.md).
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the changed files.
+    Github,
+    /// GitLab Code Quality JSON, for merge-request widgets.
+    Gitlab,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -435,6 +463,8 @@ pub fn run() -> i32 {
         Command::Mcp(args) => server_cmd::mcp(&args),
         #[cfg(feature = "server")]
         Command::Serve(args) => server_cmd::serve(&args),
+        Command::Completions { shell } => generate::completions(shell),
+        Command::Man { dir } => generate::man(dir.as_deref()),
     }
 }
 

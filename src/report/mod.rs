@@ -6,9 +6,13 @@
 //! brackets lives) and closes the run ([`Emitter::finish`]). Programs get the one wire type,
 //! [`wire::Finding`].
 
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod line;
+pub mod sarif;
+pub mod statistics;
 pub mod wire;
 
 use std::collections::BTreeMap;

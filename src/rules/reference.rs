@@ -79,8 +79,9 @@ fn pack_page(pack: &RulePack) -> String {
     out
 }
 
-/// The anchor GitHub-style Markdown gives a `### \`id\`` heading.
-fn anchor(id: &str) -> String {
+/// The anchor GitHub-style Markdown gives a `### \`id\`` heading (SARIF's `helpUri` links to
+/// it too).
+pub fn anchor(id: &str) -> String {
     id.chars()
         .filter(|c| c.is_alphanumeric() || *c == '-')
         .collect()
