@@ -1,6 +1,6 @@
 //! Baselines: adopting the linter on an old library without fixing every old finding first.
 //!
-//! A finding's [`fingerprint`] is made of what identifies the problem, not where it is: the
+//! A finding's `fingerprint` is made of what identifies the problem, not where it is: the
 //! file's path, the rule, the offending text with its whitespace collapsed, and how many times
 //! the same rule already matched the same text earlier in the file. So it survives the finding's
 //! line moving, other replies being added or removed around it and the file being re-indented,

@@ -20,7 +20,7 @@ pub struct PackData {
     pub name: &'static str,
     pub language: &'static str,
     pub description: &'static str,
-    /// The rules, without their `pack` and `language`, which [`packs`] fills in.
+    /// The rules, without their `pack` and `language`, which `packs` fills in.
     pub rules: &'static [Rule],
 }
 

@@ -1,6 +1,6 @@
 //! Extraction: one module per format, each cutting a decoded text into the reply text it holds.
 //!
-//! An extractor returns [`Extracted`] pieces of text with their [`Piece`] maps into the source
+//! An extractor returns `Extracted` pieces of text with their [`Piece`] maps into the source
 //! text; [`super::Source::segments`] lends them out as [`super::Segment`]s. Nothing downstream of
 //! that learns about formats. Each extractor is iterative (an explicit stack, never recursion on
 //! the input's nesting) and stops at [`MAX_DEPTH`] levels with an error, so hostile input cannot
