@@ -418,13 +418,7 @@ impl Source {
             _ => self
                 .extracted
                 .iter()
-                .map(|extracted| Segment {
-                    text: Cow::Borrowed(&extracted.text),
-                    map: SegmentMap::Pieces(Cow::Borrowed(&extracted.pieces)),
-                    landing: extracted.landing,
-                    encoding: self.encoding,
-                    locator: extracted.locator.as_deref().map(Cow::Borrowed),
-                })
+                .map(|extracted| extracted.segment(self.encoding))
                 .collect(),
         }
     }

@@ -217,8 +217,7 @@ impl Scanner<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::{Encoding, Segment, SegmentMap};
-    use std::borrow::Cow;
+    use crate::source::Segment;
 
     fn cells(text: &str, columns: &[&str]) -> Vec<Extracted> {
         let selection = Selection {
@@ -230,14 +229,8 @@ mod tests {
         out
     }
 
-    fn segment(extracted: &Extracted) -> Segment<'_> {
-        Segment {
-            text: Cow::Borrowed(&extracted.text),
-            map: SegmentMap::Pieces(Cow::Borrowed(&extracted.pieces)),
-            landing: extracted.landing,
-            encoding: Encoding::UTF_8,
-            locator: None,
-        }
+    fn segment(found: &Extracted) -> Segment<'_> {
+        found.segment(crate::source::Encoding::UTF_8)
     }
 
     #[test]

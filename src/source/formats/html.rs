@@ -338,8 +338,7 @@ fn compose(inner: &[Piece], outer: &[Piece], value_len: usize) -> Vec<Piece> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::{Encoding, Segment, SegmentMap};
-    use std::borrow::Cow;
+    use crate::source::{Encoding, Segment};
 
     fn html(text: &str) -> Vec<Extracted> {
         let mut out = Vec::new();
@@ -348,13 +347,7 @@ mod tests {
     }
 
     fn segment(found: &Extracted) -> Segment<'_> {
-        Segment {
-            text: Cow::Borrowed(&found.text),
-            map: SegmentMap::Pieces(Cow::Borrowed(&found.pieces)),
-            landing: found.landing,
-            encoding: Encoding::UTF_8,
-            locator: None,
-        }
+        found.segment(crate::source::Encoding::UTF_8)
     }
 
     #[test]

@@ -405,8 +405,7 @@ fn decode(text: &str, inner: Range<usize>) -> Result<PieceBuilder, SyntaxError> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::{Segment, SegmentMap};
-    use std::borrow::Cow;
+    use crate::source::Segment;
 
     fn values(text: &str, keys: &[&str]) -> Vec<Extracted> {
         let selection = Selection {
@@ -418,14 +417,8 @@ mod tests {
         out
     }
 
-    fn segment(extracted: &Extracted) -> Segment<'_> {
-        Segment {
-            text: Cow::Borrowed(&extracted.text),
-            map: SegmentMap::Pieces(Cow::Borrowed(&extracted.pieces)),
-            landing: extracted.landing,
-            encoding: crate::source::Encoding::UTF_8,
-            locator: None,
-        }
+    fn segment(found: &Extracted) -> Segment<'_> {
+        found.segment(crate::source::Encoding::UTF_8)
     }
 
     #[test]

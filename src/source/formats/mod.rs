@@ -13,9 +13,10 @@ pub mod markdown;
 pub mod select;
 pub mod yaml;
 
+use std::borrow::Cow;
 use std::ops::Range;
 
-use super::{Landing, Piece, PieceKind};
+use super::{Encoding, Landing, Piece, PieceKind, Segment, SegmentMap};
 pub use select::{KeyPath, Selection};
 
 /// The deepest nesting of arrays, objects or mappings any format accepts. Real reply libraries
@@ -30,6 +31,19 @@ pub(crate) struct Extracted {
     pub pieces: Vec<Piece>,
     pub landing: Landing,
     pub locator: Option<String>,
+}
+
+impl Extracted {
+    /// The segment the rest of the pipeline sees, for a source in `encoding`.
+    pub(crate) fn segment(&self, encoding: Encoding) -> Segment<'_> {
+        Segment {
+            text: Cow::Borrowed(&self.text),
+            map: SegmentMap::Pieces(Cow::Borrowed(&self.pieces)),
+            landing: self.landing,
+            encoding,
+            locator: self.locator.as_deref().map(Cow::Borrowed),
+        }
+    }
 }
 
 /// A syntax error at a byte offset of the source text.

@@ -499,8 +499,7 @@ pub(crate) fn escape(style: YamlStyle, text: &str) -> Result<String, &'static st
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::{Encoding, Segment, SegmentMap};
-    use std::borrow::Cow;
+    use crate::source::Segment;
 
     fn scalars(text: &str) -> Vec<Extracted> {
         let mut out = Vec::new();
@@ -509,13 +508,7 @@ mod tests {
     }
 
     fn segment(found: &Extracted) -> Segment<'_> {
-        Segment {
-            text: Cow::Borrowed(&found.text),
-            map: SegmentMap::Pieces(Cow::Borrowed(&found.pieces)),
-            landing: found.landing,
-            encoding: Encoding::UTF_8,
-            locator: None,
-        }
+        found.segment(crate::source::Encoding::UTF_8)
     }
 
     #[test]
