@@ -39,6 +39,7 @@ use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::selector::is_segment_prefix;
 use crate::config::Profile;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{self, FixLevel, FixOptions, Unsettled};
@@ -572,8 +573,7 @@ fn rule_language_base(rule: &Rule) -> &str {
 
 /// Whether `selector` (an id, or a prefix ending at a dot boundary) selects `id`.
 fn selects(selector: &str, id: &str) -> bool {
-    let selector = selector.trim_end_matches('.');
-    id == selector || (id.starts_with(selector) && id.as_bytes().get(selector.len()) == Some(&b'.'))
+    is_segment_prefix(selector.trim_end_matches('.'), id)
 }
 
 /// Renders Chinese messages and rewrites in the hinted script when the text itself gave the

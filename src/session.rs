@@ -326,11 +326,6 @@ impl Session {
             .as_ref()
     }
 
-    /// The linter of the default profile (see [`Session::default_profile`]).
-    pub fn linter(&self) -> Result<Arc<Profile>, Arc<ProfileError>> {
-        self.default_profile()
-    }
-
     pub fn settings(&self) -> &Settings {
         &self.settings
     }

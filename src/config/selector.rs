@@ -130,7 +130,9 @@ where
     best.map(|(_, value)| value)
 }
 
-fn is_segment_prefix(prefix: &str, id: &str) -> bool {
+/// Whether `prefix` is `id` or whole leading dot-separated segments of it (`en.command` of
+/// `en.command.you-must`, not `en.comm`).
+pub(crate) fn is_segment_prefix(prefix: &str, id: &str) -> bool {
     id == prefix
         || (id.len() > prefix.len()
             && id.starts_with(prefix)
