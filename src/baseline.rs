@@ -10,7 +10,7 @@
 //! The baseline file is JSON: a version, and the entries sorted by path, rule and fingerprint,
 //! one object per line of the array, so that reviews show only what changed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -155,49 +155,28 @@ impl Baseline {
         Ok(())
     }
 
-    /// The fingerprints of each path, for matching.
-    pub fn index(&self) -> BaselineIndex {
-        let mut by_path: BTreeMap<String, HashMap<String, bool>> = BTreeMap::new();
-        for entry in &self.entries {
-            by_path
-                .entry(entry.path.clone())
-                .or_default()
-                .insert(entry.fingerprint.clone(), false);
-        }
-        BaselineIndex { by_path }
-    }
-}
-
-/// A baseline being matched against a run: which entries were seen.
-#[derive(Debug, Clone, Default)]
-pub struct BaselineIndex {
-    by_path: BTreeMap<String, HashMap<String, bool>>,
-}
-
-impl BaselineIndex {
-    /// Whether a finding is in the baseline; marks the entry as still occurring.
-    pub fn contains(&mut self, path: &str, fingerprint: &str) -> bool {
-        match self
-            .by_path
-            .get_mut(path)
-            .and_then(|entries| entries.get_mut(fingerprint))
-        {
-            Some(seen) => {
-                *seen = true;
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Entries of paths that were checked in this run but no longer occur.
-    pub fn unseen_in(&self, checked_paths: &[String]) -> usize {
-        checked_paths
+    /// The key of every entry (see [`key`]), for the filter stage to look findings up in.
+    pub fn keys(&self) -> HashSet<String> {
+        self.entries
             .iter()
-            .filter_map(|path| self.by_path.get(path))
-            .map(|entries| entries.values().filter(|seen| !**seen).count())
-            .sum()
+            .map(|entry| key(&entry.path, &entry.fingerprint))
+            .collect()
     }
+
+    /// How many entries of the `checked` paths have a key not in `seen`: findings the baseline
+    /// recorded that no longer occur.
+    pub fn unseen(&self, checked: &HashSet<&str>, seen: &HashSet<String>) -> usize {
+        self.entries
+            .iter()
+            .filter(|entry| checked.contains(entry.path.as_str()))
+            .filter(|entry| !seen.contains(&key(&entry.path, &entry.fingerprint)))
+            .count()
+    }
+}
+
+/// How a finding is looked up in a baseline: its path and fingerprint, which alone identify it.
+pub fn key(path: &str, fingerprint: &str) -> String {
+    format!("{path}\0{fingerprint}")
 }
 
 #[cfg(test)]
@@ -255,9 +234,10 @@ mod tests {
         assert!(json.find("\"a\"").unwrap() < json.find("\"b\"").unwrap());
         let back: Baseline = serde_json::from_str(&json).unwrap();
         assert_eq!(back.entries.len(), 2);
-        let mut index = back.index();
-        assert!(index.contains("a", "1"));
-        assert!(!index.contains("a", "2"));
-        assert_eq!(index.unseen_in(&["a".into(), "b".into()]), 1);
+        let keys = back.keys();
+        assert!(keys.contains(&key("a", "1")));
+        assert!(!keys.contains(&key("a", "2")));
+        let seen = HashSet::from([key("a", "1")]);
+        assert_eq!(back.unseen(&HashSet::from(["a", "b"]), &seen), 1);
     }
 }

@@ -54,7 +54,7 @@ pub struct Settings {
     pub stdin_name: String,
     /// The most lint-then-fix passes per input.
     pub max_passes: usize,
-    /// `path\0fingerprint` of the baseline's findings, hidden from every profile's report.
+    /// The [`crate::baseline::key`] of each of the baseline's findings, hidden from every profile's report.
     pub baseline: Option<Arc<HashSet<String>>>,
     /// How inputs are decoded and which of their parts are reply text.
     pub read: DecodeOptions,

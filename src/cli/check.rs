@@ -38,19 +38,19 @@ pub fn run(args: &CheckArgs) -> i32 {
     };
     let baseline = match &args.baseline {
         Some(path) if args.write_baseline.is_none() => match Baseline::read(path) {
-            Ok(baseline) => Some(Arc::new(
-                baseline
-                    .entries
-                    .iter()
-                    .map(|entry| format!("{}\0{}", entry.path, entry.fingerprint))
-                    .collect::<HashSet<_>>(),
-            )),
+            Ok(baseline) => Some(baseline),
             Err(error) => {
                 messages.error("--baseline", &error.to_string());
                 return EXIT_ERROR;
             }
         },
         _ => None,
+    };
+    let mut adoption = Adoption {
+        writing: args.write_baseline.is_some(),
+        baseline_keys: baseline.as_ref().map(|baseline| Arc::new(baseline.keys())),
+        baseline,
+        ..Adoption::default()
     };
     let mut flags = args.config.overrides(&args.rules);
     flags.fail_on = args.fail_on;
@@ -63,7 +63,7 @@ pub fn run(args: &CheckArgs) -> i32 {
         walk: args.walk_filters(),
         threads: args.threads,
         stdin_name: args.stdin_filename.clone(),
-        baseline,
+        baseline: adoption.baseline_keys.clone(),
         ..Settings::default()
     };
     let session = match Session::configured(args.config.discovery(), flags, settings) {
@@ -135,7 +135,6 @@ pub fn run(args: &CheckArgs) -> i32 {
 
     let mut tally = Tally::default();
     let mut failing = 0usize;
-    let mut adoption = Adoption::default();
     let mut fix_tally = FixTally::default();
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr();
@@ -247,8 +246,7 @@ pub fn run(args: &CheckArgs) -> i32 {
         Stream::Stderr => &mut stderr,
         Stream::Stdout => &mut stdout,
     };
-    if args.baseline.is_some() {
-        let unseen = adoption.unseen_baseline_entries(args.baseline.as_deref());
+    if let Some(unseen) = adoption.unseen_baseline_entries() {
         messages.note(
             "--baseline",
             &format!(
@@ -282,32 +280,41 @@ pub fn run(args: &CheckArgs) -> i32 {
 }
 
 /// What adopting the linter needs from a run: the entries of a baseline being written, and the
-/// counts of one being used.
+/// counts of one being used. Nothing is fingerprinted or kept unless one of them was asked for.
 #[derive(Default)]
 struct Adoption {
+    /// `--write-baseline` was given: every finding is recorded.
+    writing: bool,
     entries: Vec<Entry>,
+    /// The `--baseline` file, read once, and the keys the filter stage looks findings up in.
+    baseline: Option<Baseline>,
+    baseline_keys: Option<Arc<HashSet<String>>>,
     hidden: usize,
-    /// Fingerprints (with their path) the baseline hid, and the paths checked.
+    /// Keys of the findings the baseline hid, and the paths checked.
     seen: HashSet<String>,
     checked: Vec<String>,
 }
 
 impl Adoption {
     fn add(&mut self, source: &Source, outcome: &replylint::Outcome) {
-        let prints = baseline::fingerprints(&source.name, &outcome.diagnostics);
-        for (diagnostic, print) in outcome.diagnostics.iter().zip(prints) {
-            self.entries.push(Entry {
-                path: source.name.clone(),
-                rule: diagnostic.rule.id.to_string(),
-                fingerprint: print,
-                text: diagnostic.text.clone(),
-            });
+        if self.writing {
+            let prints = baseline::fingerprints(&source.name, &outcome.diagnostics);
+            for (diagnostic, print) in outcome.diagnostics.iter().zip(prints) {
+                self.entries.push(Entry {
+                    path: source.name.clone(),
+                    rule: diagnostic.rule.id.to_string(),
+                    fingerprint: print,
+                    text: diagnostic.text.clone(),
+                });
+            }
         }
-        self.hidden += outcome.baseline_hidden.len();
-        for print in &outcome.baseline_hidden {
-            self.seen.insert(format!("{}\0{print}", source.name));
+        if self.baseline.is_some() {
+            self.hidden += outcome.baseline_hidden.len();
+            for print in &outcome.baseline_hidden {
+                self.seen.insert(baseline::key(&source.name, print));
+            }
+            self.checked.push(source.name.clone());
         }
-        self.checked.push(source.name.clone());
     }
 
     fn baseline(&self) -> Baseline {
@@ -317,22 +324,12 @@ impl Adoption {
         }
     }
 
-    /// Entries of the baseline, for the paths this run checked, that no longer occur.
-    fn unseen_baseline_entries(&self, path: Option<&Path>) -> usize {
-        let Some(Ok(baseline)) = path.map(Baseline::read) else {
-            return 0;
-        };
+    /// Entries of the `--baseline` file, for the paths this run checked, that no longer occur;
+    /// `None` without a baseline.
+    fn unseen_baseline_entries(&self) -> Option<usize> {
+        let baseline = self.baseline.as_ref()?;
         let checked: HashSet<&str> = self.checked.iter().map(String::as_str).collect();
-        baseline
-            .entries
-            .iter()
-            .filter(|entry| checked.contains(entry.path.as_str()))
-            .filter(|entry| {
-                !self
-                    .seen
-                    .contains(&format!("{}\0{}", entry.path, entry.fingerprint))
-            })
-            .count()
+        Some(baseline.unseen(&checked, &self.seen))
     }
 }
 

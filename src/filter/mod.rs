@@ -103,7 +103,7 @@ pub struct Filters {
     pub suppressions: bool,
     /// The JSON field or CSV column that lists rules to ignore for its record.
     pub ignore_field: String,
-    /// `path\0fingerprint` of every finding in the baseline.
+    /// The [`baseline::key`] of every finding in the baseline.
     pub baseline: Option<Arc<HashSet<String>>>,
 }
 
@@ -252,7 +252,7 @@ impl Filters {
             let prints = baseline::fingerprints(&source.name, &diagnostics);
             let mut kept = Vec::with_capacity(diagnostics.len());
             for (diagnostic, print) in diagnostics.into_iter().zip(prints) {
-                if baseline.contains(&format!("{}\0{print}", source.name)) {
+                if baseline.contains(&baseline::key(&source.name, &print)) {
                     baseline_hidden.push(print);
                 } else {
                     kept.push(diagnostic);
@@ -390,7 +390,9 @@ mod tests {
         assert_eq!(all.diagnostics.len(), 2);
         let prints = baseline::fingerprints("a.txt", &all.diagnostics);
         let filters = Filters {
-            baseline: Some(Arc::new(HashSet::from([format!("a.txt\0{}", prints[0])]))),
+            baseline: Some(Arc::new(HashSet::from([baseline::key(
+                "a.txt", &prints[0],
+            )]))),
             ..Filters::default()
         };
         let filtered = filters.apply_to(&source, linter.rules(), linter.find(&source));
