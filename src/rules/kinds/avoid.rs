@@ -1,24 +1,16 @@
 //! `avoid`: literal phrases with no mechanical rewrite; `instead` offers wordings to a human.
 
-use super::{no_captures, phrase_keys, Fill, KeyRole, KindBehaviour, Need, Scan};
+use super::{no_captures, Fill, KindBehaviour, Need};
 use crate::matcher::RuleMatch;
 use crate::rules::error::{RewriteError, RuleProblem};
 use crate::rules::pattern::Pattern;
 use crate::rules::template::TemplatePart;
-use crate::rules::{FixSafety, Rule, RuleText};
+use crate::rules::{FixSafety, Rule};
 
 #[derive(Debug)]
 pub(super) struct Avoid;
 
 impl KindBehaviour for Avoid {
-    fn phrases(&self) -> Need {
-        Need::Required
-    }
-
-    fn pattern(&self) -> Need {
-        Need::Refused("`pattern` only applies to `pattern` rules; use `phrases` for literal text")
-    }
-
     fn rewrite(&self) -> Need {
         Need::Refused(
             "an `avoid` rule has no rewrite; use `instead` for suggestions, or make it a `swap`",
@@ -36,10 +28,6 @@ impl KindBehaviour for Avoid {
 
     fn check_hole(&self, hole: &TemplatePart, _: Option<&Pattern>) -> Result<(), RewriteError> {
         no_captures(hole, false)
-    }
-
-    fn keys<'r>(&self, rule: &'r Rule, out: &mut Vec<(&'r RuleText, KeyRole)>) -> Scan {
-        phrase_keys(rule, out)
     }
 
     fn fill(&self, _: &Rule, _: &TemplatePart, _: &RuleMatch) -> Fill {

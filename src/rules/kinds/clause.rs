@@ -1,25 +1,17 @@
 //! Clause templates: a `swap` with `clause: true` matches its phrase and the rest of the clause
 //! after it, which the rewrite carries on as `${rest}` (the seeds' "……").
 
-use super::{no_captures, phrase_keys, Fill, KeyRole, KindBehaviour, Need, Scan};
+use super::{no_captures, Fill, KindBehaviour, Need};
 use crate::matcher::RuleMatch;
 use crate::rules::error::RewriteError;
 use crate::rules::pattern::Pattern;
 use crate::rules::template::{Template, TemplatePart};
-use crate::rules::{FixSafety, Rule, RuleText};
+use crate::rules::{FixSafety, Rule};
 
 #[derive(Debug)]
 pub(super) struct Clause;
 
 impl KindBehaviour for Clause {
-    fn phrases(&self) -> Need {
-        Need::Required
-    }
-
-    fn pattern(&self) -> Need {
-        Need::Refused("`pattern` only applies to `pattern` rules; use `phrases` for literal text")
-    }
-
     fn rewrite(&self) -> Need {
         Need::Required
     }
@@ -35,10 +27,6 @@ impl KindBehaviour for Clause {
             return Err(RewriteError::DropsRestOfClause);
         }
         Ok(())
-    }
-
-    fn keys<'r>(&self, rule: &'r Rule, out: &mut Vec<(&'r RuleText, KeyRole)>) -> Scan {
-        phrase_keys(rule, out)
     }
 
     fn fill(&self, _: &Rule, hole: &TemplatePart, found: &RuleMatch) -> Fill {

@@ -74,9 +74,18 @@ pub(crate) enum Fill {
 }
 
 /// The behaviour of one kind of rule.
+///
+/// The defaults describe a kind matched by literal phrases (`swap`, `avoid`, clause templates);
+/// `pattern` overrides them.
 pub(crate) trait KindBehaviour: fmt::Debug + Sync {
-    fn phrases(&self) -> Need;
-    fn pattern(&self) -> Need;
+    fn phrases(&self) -> Need {
+        Need::Required
+    }
+
+    fn pattern(&self) -> Need {
+        Need::Refused("`pattern` only applies to `pattern` rules; use `phrases` for literal text")
+    }
+
     fn rewrite(&self) -> Need;
 
     /// The fix safety when the rule does not say, or the problem with what it says.
@@ -96,8 +105,10 @@ pub(crate) trait KindBehaviour: fmt::Debug + Sync {
         Ok(())
     }
 
-    /// Adds the literals the rule contributes to the automaton.
-    fn keys<'r>(&self, rule: &'r Rule, out: &mut Vec<(&'r RuleText, KeyRole)>) -> Scan;
+    /// Adds the literals the rule contributes to the automaton: by default its phrases.
+    fn keys<'r>(&self, rule: &'r Rule, out: &mut Vec<(&'r RuleText, KeyRole)>) -> Scan {
+        phrase_keys(rule, out)
+    }
 
     /// What a hole of a rewrite takes from `found`.
     fn fill(&self, rule: &Rule, hole: &TemplatePart, found: &RuleMatch) -> Fill;
