@@ -7,28 +7,13 @@
 //! pin the engine's behaviour independently of how the built-in packs evolve.
 
 use std::fs;
-use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
+mod support;
 
-/// `replylint check` with only the demo packs loaded.
-fn check() -> Command {
-    let mut command = Command::cargo_bin("replylint").unwrap();
-    command
-        .arg("check")
-        .arg("--no-builtin")
-        .arg("--rules")
-        .arg(fixtures().join("packs/demo"))
-        .arg("--rules")
-        .arg(fixtures().join("packs/demo-en"))
-        .env_remove("NO_COLOR");
-    command
-}
+use support::demo_check as check;
 
 #[test]
 fn directories_are_walked_in_order_skipping_binary_and_ignored_files() {

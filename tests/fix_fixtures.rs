@@ -19,9 +19,7 @@ use assert_cmd::Command;
 
 mod support;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
+use support::fixtures;
 
 fn check(dir: &Path, args: &[String]) -> Command {
     let mut command = Command::cargo_bin("replylint").unwrap();

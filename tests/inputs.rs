@@ -3,29 +3,14 @@
 //! so the repository holds no file a text editor could silently re-encode.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
+mod support;
 
-/// `replylint check` with only the demo packs loaded.
-fn check() -> Command {
-    let mut command = Command::cargo_bin("replylint").unwrap();
-    command
-        .arg("check")
-        .arg("--no-builtin")
-        .arg("--rules")
-        .arg(fixtures().join("packs/demo"))
-        .arg("--rules")
-        .arg(fixtures().join("packs/demo-en"))
-        .env_remove("NO_COLOR");
-    command
-}
+use support::{demo_check as check, fixtures};
 
 fn json_of(output: &[u8]) -> Vec<Value> {
     let value: Value = serde_json::from_slice(output).expect("stdout is JSON");

@@ -4,28 +4,19 @@
 //! The reports are pinned as golden files; regenerate them with
 //! `REPLYLINT_BLESS=1 cargo test --test output_formats` and review the diff.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
-use assert_cmd::Command;
+mod support;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
+use support::fixtures;
 
 /// `replylint check` on the library with the two demo packs, run from the fixture folder so that
 /// paths are relative.
 fn check(args: &[&str]) -> Output {
-    let fixtures = fixtures();
-    Command::cargo_bin("replylint")
-        .unwrap()
-        .current_dir(fixtures.join("outputs"))
-        .args(["check", "--no-builtin", "--rules"])
-        .arg(fixtures.join("packs/demo"))
-        .arg("--rules")
-        .arg(fixtures.join("packs/demo-en"))
+    support::demo_check()
+        .current_dir(fixtures().join("outputs"))
         .args(args)
-        .env_remove("NO_COLOR")
         .output()
         .unwrap()
 }

@@ -3,13 +3,13 @@
 //! golden log, an empty one and one from the built-in packs on every language, all produced by
 //! the real binary.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
+mod support;
+
+use support::fixtures;
 
 fn validator() -> jsonschema::Validator {
     let schema: serde_json::Value = serde_json::from_slice(

@@ -6,13 +6,36 @@
 //! which invisible characters (`\r`, tabs, a byte-order mark, zero-width spaces) are spelled out.
 //!
 //! Files are compared byte for byte: a golden file pins line endings too.
+//!
+//! It also holds what several CLI tests start from: the fixtures folder and `replylint check`
+//! with only the demo packs.
 
 // Each test crate compiles this module on its own and uses only some of the helpers.
 #![allow(dead_code)]
 
 use std::fmt::Write as _;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// `tests/fixtures/`.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// `replylint check` with only the demo packs loaded (`--no-builtin`), so that a test pins the
+/// engine's behaviour whatever the built-in packs say, and with `NO_COLOR` unset.
+pub fn demo_check() -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::cargo_bin("replylint").unwrap();
+    command
+        .arg("check")
+        .arg("--no-builtin")
+        .arg("--rules")
+        .arg(fixtures().join("packs/demo"))
+        .arg("--rules")
+        .arg(fixtures().join("packs/demo-en"))
+        .env_remove("NO_COLOR");
+    command
+}
 
 /// The environment variable that turns comparing into rewriting.
 pub const BLESS_VARIABLE: &str = "REPLYLINT_BLESS";
