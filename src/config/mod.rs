@@ -396,30 +396,35 @@ impl Profile {
             selection.select = Some(parse_all(select)?);
             note("select", spanned_list(select), file_origin());
         }
-        if let Some(extend) = raw.and_then(|raw| raw.extend_select.as_ref()) {
-            selection.extend_select = parse_all(extend)?;
-            note("extend-select", spanned_list(extend), file_origin());
-        }
-        if !flags.extend_select.is_empty() {
-            selection
-                .extend_select
-                .extend(parse_flags("--extend-select", &flags.extend_select)?);
-            note(
-                "extend-select",
-                serde_json::json!(flags.extend_select),
-                Origin::Flag,
-            );
-        }
-        if let Some(ignore) = raw.and_then(|raw| raw.ignore.as_ref()) {
-            selection.ignore = parse_all(ignore)?;
-            note("ignore", spanned_list(ignore), file_origin());
-        }
-        if !flags.ignore.is_empty() {
-            selection
-                .ignore
-                .extend(parse_flags("--ignore", &flags.ignore)?);
-            note("ignore", serde_json::json!(flags.ignore), Origin::Flag);
-        }
+        // `extend-select` and `ignore` add up: the file's list, then the flag's.
+        let mut additive = |name: &'static str,
+                            written: Option<&Vec<Spanned<String>>>,
+                            flag: &str,
+                            given: &[String]|
+         -> Result<Vec<Selector>, ProfileError> {
+            let mut selectors = Vec::new();
+            if let Some(written) = written {
+                selectors = parse_all(written)?;
+                note(name, spanned_list(written), file_origin());
+            }
+            if !given.is_empty() {
+                selectors.extend(parse_flags(flag, given)?);
+                note(name, serde_json::json!(given), Origin::Flag);
+            }
+            Ok(selectors)
+        };
+        selection.extend_select = additive(
+            "extend-select",
+            raw.and_then(|raw| raw.extend_select.as_ref()),
+            "--extend-select",
+            &flags.extend_select,
+        )?;
+        selection.ignore = additive(
+            "ignore",
+            raw.and_then(|raw| raw.ignore.as_ref()),
+            "--ignore",
+            &flags.ignore,
+        )?;
 
         // Severities.
         let mut severity = Vec::new();
