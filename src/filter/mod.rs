@@ -78,13 +78,9 @@ pub struct PerFileIgnore {
 }
 
 impl PerFileIgnore {
-    fn applies_to(&self, name: &str) -> bool {
-        let path = Path::new(name);
-        let absolute = if path.is_absolute() {
-            path.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(path)
-        };
+    /// Whether the glob matches the input `path`, whose `absolute` form is given so that it is
+    /// made once per input rather than once per glob.
+    fn applies_to(&self, path: &Path, absolute: &Path) -> bool {
         let relative = absolute.strip_prefix(&self.base).unwrap_or(path);
         self.glob.is_match(relative) || self.glob.is_match(path)
     }
@@ -145,11 +141,19 @@ impl Filters {
         if !self.selection.is_default() {
             diagnostics.retain(|diagnostic| self.selection.enabled(&diagnostic.rule));
         }
-        if let Some(name) = name {
+        if let Some(name) =
+            name.filter(|_| !self.per_file_ignores.is_empty() && !diagnostics.is_empty())
+        {
+            let path = Path::new(name);
+            let absolute = if path.is_absolute() {
+                path.to_path_buf()
+            } else {
+                std::env::current_dir().unwrap_or_default().join(path)
+            };
             let ignores: Vec<&PerFileIgnore> = self
                 .per_file_ignores
                 .iter()
-                .filter(|ignore| ignore.applies_to(name))
+                .filter(|ignore| ignore.applies_to(path, &absolute))
                 .collect();
             if !ignores.is_empty() {
                 diagnostics.retain(|diagnostic| {
