@@ -49,6 +49,16 @@ impl WalkFilters {
     }
 }
 
+impl Input {
+    /// The name findings and messages use: the path as given, or `stdin_name`.
+    pub fn name(&self, stdin_name: &str) -> String {
+        match self {
+            Input::Stdin => stdin_name.to_string(),
+            Input::File(path) | Input::Found(path) => path.display().to_string(),
+        }
+    }
+}
+
 /// What became of reading one input.
 #[derive(Debug)]
 pub enum Loaded {
@@ -179,22 +189,22 @@ fn is_text_file(entry: &ignore::DirEntry) -> bool {
 /// Reads and decodes one input (see `docs/inputs.md` for the decoding policy). A binary file met
 /// in a directory walk is passed over with a note; named on the command line, it is an error.
 pub fn read(input: &Input, stdin_name: &str, options: &DecodeOptions) -> Loaded {
-    let (name, bytes, walked) = match input {
+    let name = input.name(stdin_name);
+    let read = match input {
         Input::Stdin => {
             let mut bytes = Vec::new();
-            if let Err(error) = std::io::stdin().lock().read_to_end(&mut bytes) {
-                return Loaded::Failed(stdin_name.to_string(), InputError::Read(error));
-            }
-            (stdin_name.to_string(), bytes, false)
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut bytes)
+                .map(|_| bytes)
         }
-        Input::File(path) | Input::Found(path) => {
-            let name = path.display().to_string();
-            match std::fs::read(path) {
-                Ok(bytes) => (name, bytes, matches!(input, Input::Found(_))),
-                Err(error) => return Loaded::Failed(name, InputError::Read(error)),
-            }
-        }
+        Input::File(path) | Input::Found(path) => std::fs::read(path),
     };
+    let bytes = match read {
+        Ok(bytes) => bytes,
+        Err(error) => return Loaded::Failed(name, InputError::Read(error)),
+    };
+    let walked = matches!(input, Input::Found(_));
     match Source::from_bytes(name, bytes, options) {
         Ok(source) => Loaded::Text(source),
         Err(error) if error.is_binary() && walked => {

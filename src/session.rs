@@ -433,12 +433,8 @@ impl Session {
         let profile = match self.profile_for(input) {
             Ok(profile) => profile,
             Err(error) => {
-                let name = match input {
-                    Input::Stdin => self.settings.stdin_name.clone(),
-                    Input::File(path) | Input::Found(path) => path.display().to_string(),
-                };
                 outcome.problems.push(Problem::Error {
-                    name,
+                    name: input.name(&self.settings.stdin_name),
                     error: ProblemError::Profile(error),
                 });
                 return outcome;

@@ -36,10 +36,7 @@ pub fn run(session: Session, args: &CheckArgs, messages: &Messages) -> i32 {
         let options = StreamOptions {
             id_field: id_field.clone(),
             text_field: text_field.clone(),
-            name: match input {
-                Input::Stdin => args.stdin_filename.clone(),
-                Input::File(path) | Input::Found(path) => path.display().to_string(),
-            },
+            name: input.name(&args.stdin_filename),
             threads: args.threads,
         };
         let result = match input {
