@@ -6,11 +6,10 @@
 //! severity from GitLab's scale and the file and lines as `location`.
 
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
-use super::{Emitter, InputReport, Position, Rendered, Tally};
+use super::{ArrayLayout, Emitter, InputReport, JsonArray, Position, Rendered, Tally};
 use crate::baseline;
 use crate::rules::Severity;
 use crate::source::LineIndex;
@@ -47,11 +46,22 @@ struct Lines {
 }
 
 /// The Code Quality emitter: one issue per line inside the array.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct GitlabEmitter {
-    /// Issues written so far (an atomic only because emitters are shared with the threads that
-    /// render; writing happens on one thread).
-    written: AtomicUsize,
+    array: JsonArray,
+}
+
+impl Default for GitlabEmitter {
+    fn default() -> Self {
+        GitlabEmitter {
+            array: JsonArray::new(ArrayLayout {
+                open: "[\n",
+                separator: ",\n",
+                indent: "  ",
+                close: "\n]",
+            }),
+        }
+    }
 }
 
 impl Emitter for GitlabEmitter {
@@ -62,10 +72,8 @@ impl Emitter for GitlabEmitter {
         let source = report.source;
         let index = LineIndex::new(&source.text);
         let fingerprints = baseline::fingerprints(&source.name, report.diagnostics);
-        let mut bytes = Vec::new();
-        for (number, (diagnostic, fingerprint)) in
-            report.diagnostics.iter().zip(fingerprints).enumerate()
-        {
+        let mut issues = Vec::with_capacity(report.diagnostics.len());
+        for (diagnostic, fingerprint) in report.diagnostics.iter().zip(fingerprints) {
             let position = Position::of(&index, source, diagnostic);
             let mut description = diagnostic.message.clone();
             if let Some(first) = diagnostic.suggestions.first() {
@@ -84,33 +92,17 @@ impl Emitter for GitlabEmitter {
                     },
                 },
             };
-            if number > 0 {
-                bytes.extend_from_slice(b",\n");
-            }
-            bytes.extend_from_slice(b"  ");
-            serde_json::to_writer(&mut bytes, &issue)?;
+            issues.push(issue);
         }
-        Ok(Rendered {
-            bytes,
-            items: report.diagnostics.len(),
-        })
+        self.array.render(&issues)
     }
 
     fn write(&self, out: &mut dyn Write, rendered: &Rendered) -> io::Result<()> {
-        if rendered.items == 0 {
-            return Ok(());
-        }
-        let before = self.written.fetch_add(rendered.items, Ordering::Relaxed);
-        out.write_all(if before == 0 { b"[\n" } else { b",\n" })?;
-        out.write_all(&rendered.bytes)
+        self.array.write(out, rendered)
     }
 
     fn finish(&self, out: &mut dyn Write, _tally: &Tally) -> io::Result<()> {
-        if self.written.load(Ordering::Relaxed) == 0 {
-            writeln!(out, "[]")
-        } else {
-            writeln!(out, "\n]")
-        }
+        self.array.finish(out)
     }
 }
 

@@ -2,50 +2,41 @@
 //! `docs/json-output.md`.
 
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::wire::Finding;
-use super::{Emitter, InputReport, Rendered, Tally};
+use super::{ArrayLayout, Emitter, InputReport, JsonArray, Rendered, Tally};
 
 /// The JSON array emitter. The array is written on one line, so that on standard error it is
 /// one line of a JSON Lines stream (see `docs/json-output.md`).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct JsonEmitter {
-    /// Findings written so far (an atomic only because emitters are shared with the threads
-    /// that render; writing happens on one thread).
-    written: AtomicUsize,
+    array: JsonArray,
+}
+
+impl Default for JsonEmitter {
+    fn default() -> Self {
+        JsonEmitter {
+            array: JsonArray::new(ArrayLayout {
+                open: "[",
+                separator: ",",
+                indent: "",
+                close: "]",
+            }),
+        }
+    }
 }
 
 impl Emitter for JsonEmitter {
     fn render(&self, report: &InputReport<'_>) -> io::Result<Rendered> {
-        let findings = Finding::all(report.source, report.diagnostics);
-        let mut bytes = Vec::new();
-        for (index, finding) in findings.iter().enumerate() {
-            if index > 0 {
-                bytes.push(b',');
-            }
-            serde_json::to_writer(&mut bytes, finding)?;
-        }
-        Ok(Rendered {
-            bytes,
-            items: findings.len(),
-        })
+        self.array
+            .render(&Finding::all(report.source, report.diagnostics))
     }
 
     fn write(&self, out: &mut dyn Write, rendered: &Rendered) -> io::Result<()> {
-        if rendered.items == 0 {
-            return Ok(());
-        }
-        let before = self.written.fetch_add(rendered.items, Ordering::Relaxed);
-        out.write_all(if before == 0 { b"[" } else { b"," })?;
-        out.write_all(&rendered.bytes)
+        self.array.write(out, rendered)
     }
 
     fn finish(&self, out: &mut dyn Write, _tally: &Tally) -> io::Result<()> {
-        if self.written.load(Ordering::Relaxed) == 0 {
-            writeln!(out, "[]")
-        } else {
-            writeln!(out, "]")
-        }
+        self.array.finish(out)
     }
 }

@@ -17,6 +17,7 @@ pub mod wire;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::rules::Severity;
 use crate::source::LineIndex;
@@ -127,6 +128,73 @@ pub struct Rendered {
     pub bytes: Vec<u8>,
     /// How many findings `bytes` holds (JSON framing needs to know whether it is the first).
     pub items: usize,
+}
+
+/// The layout of a JSON array whose items come from many inputs rendered apart: what opens it,
+/// what stands between items, before each item and what closes it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ArrayLayout {
+    pub open: &'static str,
+    pub separator: &'static str,
+    pub indent: &'static str,
+    pub close: &'static str,
+}
+
+/// Writes one JSON array from items rendered per input (in parallel) and written in input order:
+/// the JSON and GitLab emitters differ only in their [`ArrayLayout`].
+#[derive(Debug)]
+pub(crate) struct JsonArray {
+    layout: ArrayLayout,
+    /// Items written so far (an atomic only because emitters are shared with the threads that
+    /// render; writing happens on one thread).
+    written: AtomicUsize,
+}
+
+impl JsonArray {
+    pub(crate) const fn new(layout: ArrayLayout) -> JsonArray {
+        JsonArray {
+            layout,
+            written: AtomicUsize::new(0),
+        }
+    }
+
+    /// Renders one input's items.
+    pub(crate) fn render<T: serde::Serialize>(&self, items: &[T]) -> io::Result<Rendered> {
+        let mut bytes = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            if index > 0 {
+                bytes.extend_from_slice(self.layout.separator.as_bytes());
+            }
+            bytes.extend_from_slice(self.layout.indent.as_bytes());
+            serde_json::to_writer(&mut bytes, item)?;
+        }
+        Ok(Rendered {
+            bytes,
+            items: items.len(),
+        })
+    }
+
+    pub(crate) fn write(&self, out: &mut dyn Write, rendered: &Rendered) -> io::Result<()> {
+        if rendered.items == 0 {
+            return Ok(());
+        }
+        let before = self.written.fetch_add(rendered.items, Ordering::Relaxed);
+        let lead = if before == 0 {
+            self.layout.open
+        } else {
+            self.layout.separator
+        };
+        out.write_all(lead.as_bytes())?;
+        out.write_all(&rendered.bytes)
+    }
+
+    pub(crate) fn finish(&self, out: &mut dyn Write) -> io::Result<()> {
+        if self.written.load(Ordering::Relaxed) == 0 {
+            writeln!(out, "[]")
+        } else {
+            writeln!(out, "{}", self.layout.close)
+        }
+    }
 }
 
 /// An output format.
