@@ -3,10 +3,13 @@
 //! HTTP API must give identical findings. The MCP leg is skipped, saying so, when python3 or
 //! its `mcp` package is missing.
 
+mod support;
+
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::Write;
 use std::process::{Command, Stdio};
+
+use support::servers::Server;
 
 use replylint::api::{Api, CheckRequest};
 use replylint::{Linter, Session, Settings};
@@ -153,23 +156,6 @@ fn all_comparable(findings: &Value) -> Vec<Value> {
         .collect()
 }
 
-fn http_post(port: u16, path: &str, body: &str) -> (u16, Value) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        stream,
-        "POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).unwrap();
-    let text = String::from_utf8(response).unwrap();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap();
-    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    (status, serde_json::from_str(body).unwrap())
-}
-
 #[test]
 fn every_front_end_gives_the_same_findings() {
     let drafts = drafts();
@@ -278,37 +264,23 @@ fn every_front_end_gives_the_same_findings() {
     }
 
     // The HTTP API, on a free loopback port.
-    let mut server = replylint()
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut banner = String::new();
-    BufReader::new(server.stderr.take().unwrap())
-        .read_line(&mut banner)
-        .unwrap();
-    let port: u16 = banner.trim().rsplit(':').next().unwrap().parse().unwrap();
+    let server = Server::start(&[]);
     for (index, draft) in drafts.iter().enumerate() {
         let body = serde_json::json!({"text": draft}).to_string();
-        let (status, response) = http_post(port, "/v1/check", &body);
+        let (status, response) = server.json("POST", "/v1/check", &body);
         assert_eq!(status, 200);
         assert_eq!(
             response["findings"], library[index],
             "HTTP differs on draft {index}"
         );
     }
-    let (status, error) = http_post(port, "/v1/check", "{\"text\": ");
+    let (status, error) = server.json("POST", "/v1/check", "{\"text\": ");
     assert_eq!(status, 400);
     assert_eq!(error["error"], "bad_request");
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
 
     // The MCP tools, through the official Python SDK.
-    let has_client = Command::new("python3")
-        .args(["-c", "import mcp"])
-        .output()
-        .is_ok_and(|output| output.status.success());
-    if !has_client {
+    if !support::servers::mcp_client_available() {
         eprintln!("SKIPPED the MCP leg: python3 with the `mcp` package is not installed (pip install mcp)");
         return;
     }
@@ -316,22 +288,7 @@ fn every_front_end_gives_the_same_findings() {
         .iter()
         .map(|draft| serde_json::json!({"tool": "check_reply", "arguments": {"text": draft}}))
         .collect();
-    let mut client = Command::new("python3")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/mcp/client.py"))
-        .arg(env!("CARGO_BIN_EXE_replylint"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    client
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(serde_json::to_string(&calls).unwrap().as_bytes())
-        .unwrap();
-    let output = client.wait_with_output().unwrap();
-    assert!(output.status.success(), "the MCP client failed");
-    let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let answer = support::servers::run_mcp_client(&Value::Array(calls));
     let results = answer["results"].as_array().unwrap();
     assert_eq!(results.len(), 200);
     for (index, result) in results.iter().enumerate() {

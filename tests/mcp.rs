@@ -3,39 +3,19 @@
 //! check_reply agrees with `check --format json`, and bad calls are errors, never a crash.
 //! Skipped, saying so, when python3 or its `mcp` package is missing.
 
+mod support;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 
 use serde_json::{json, Value};
 
 fn client_available() -> bool {
-    let available = Command::new("python3")
-        .args(["-c", "import mcp"])
-        .output()
-        .is_ok_and(|output| output.status.success());
+    let available = support::servers::mcp_client_available();
     if !available {
         eprintln!("SKIPPED: python3 with the `mcp` package is not installed (pip install mcp)");
     }
     available
-}
-
-fn run_client(calls: &Value) -> Value {
-    let mut client = Command::new("python3")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/mcp/client.py"))
-        .arg(env!("CARGO_BIN_EXE_replylint"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    client
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(calls.to_string().as_bytes())
-        .unwrap();
-    let output = client.wait_with_output().unwrap();
-    assert!(output.status.success(), "the MCP client failed");
-    serde_json::from_slice(&output.stdout).unwrap()
 }
 
 fn cli_json(text: &str) -> Vec<Value> {
@@ -76,7 +56,7 @@ fn tools_answer_like_the_cli_and_refuse_bad_calls() {
     calls.push(json!({"tool": "explain_rule", "arguments": {"id": "no.such.rule"}}));
     calls.push(json!({"tool": "check_reply", "arguments": {"text": "a".repeat(1024 * 1024 + 1)}}));
     calls.push(json!({"tool": "check_reply", "arguments": {"text": "You must wait."}}));
-    let answer = run_client(&Value::Array(calls));
+    let answer = support::servers::run_mcp_client(&Value::Array(calls));
 
     let tools = answer["tools"].as_array().unwrap();
     let mut names: Vec<&str> = tools.iter().map(|t| t["name"].as_str().unwrap()).collect();

@@ -13,6 +13,8 @@
 // Each test crate compiles this module on its own and uses only some of the helpers.
 #![allow(dead_code)]
 
+pub mod servers;
+
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
