@@ -28,22 +28,13 @@ pub enum CommentSyntax {
 }
 
 impl CommentSyntax {
-    /// The syntax of a source, from the format it was read as.
+    /// The syntax of a source, from the format it was read as; `None` for formats without
+    /// comments.
     pub fn of_source(source: &crate::source::Source) -> Option<CommentSyntax> {
         use crate::source::Format;
         match source.format() {
             Format::Markdown | Format::Html => Some(CommentSyntax::Markup),
             Format::Yaml => Some(CommentSyntax::Hash),
-            _ => None,
-        }
-    }
-
-    /// The syntax of a file, from its name; `None` for formats without comments.
-    pub fn of(name: &str) -> Option<CommentSyntax> {
-        let extension = name.rsplit_once('.')?.1.to_ascii_lowercase();
-        match extension.as_str() {
-            "md" | "markdown" | "mdx" | "html" | "htm" => Some(CommentSyntax::Markup),
-            "yaml" | "yml" => Some(CommentSyntax::Hash),
             _ => None,
         }
     }
@@ -264,9 +255,10 @@ mod tests {
     #[test]
     fn plain_text_has_no_suppressions() {
         let text = "<!-- replylint-disable-file -->";
+        let source = crate::Source::new("a.txt", text);
         let suppressions = Suppressions::parse(
             text,
-            CommentSyntax::of("a.txt"),
+            CommentSyntax::of_source(&source),
             &RuleSet::builtin().unwrap(),
         );
         assert!(suppressions.directives.is_empty());
