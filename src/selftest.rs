@@ -19,6 +19,10 @@ pub enum ExampleKind {
     /// A recommended wording (a rewrite or an `instead` text) that some rule of the same
     /// language flags at warning or above.
     Recommended,
+    /// A `bad` example with the rule's fix put in place, which some rule of the same language
+    /// flags at warning or above where the rewrite landed: the fix would trade one finding for
+    /// another.
+    FixedInPlace,
 }
 
 /// One example that did not behave as its rule says.
@@ -53,6 +57,14 @@ impl fmt::Display for ExampleFailure {
                 self.text,
                 self.fired.join(", ")
             ),
+            ExampleKind::FixedInPlace => write!(
+                f,
+                "{}: {}: the fix of a bad example reads {:?}, which {} flags",
+                self.origin,
+                self.rule,
+                self.text,
+                self.fired.join(", ")
+            ),
         }
     }
 }
@@ -81,10 +93,17 @@ pub fn run(linter: &Linter, include: impl Fn(&Rule) -> bool) -> SelfTestReport {
             };
             for text in &rule.examples.bad {
                 report.examples += 1;
-                if !fired_ids(linter, text).iter().any(|id| *id == rule.id) {
+                let diagnostics = linter.check_text(text);
+                let Some(finding) = diagnostics.iter().find(|d| d.rule.id == rule.id) else {
                     report
                         .failures
                         .push(failure(ExampleKind::Bad, text, Vec::new()));
+                    continue;
+                };
+                if let Some((fixed, flagged)) = flagged_after_fix(linter, rule, text, finding) {
+                    report
+                        .failures
+                        .push(failure(ExampleKind::FixedInPlace, &fixed, flagged));
                 }
             }
             for text in &rule.examples.good {
@@ -116,6 +135,35 @@ pub fn run(linter: &Linter, include: impl Fn(&Rule) -> bool) -> SelfTestReport {
         }
     }
     report
+}
+
+/// Puts `finding`'s fix in place in `text` and lints the result: the fixed text and the rules
+/// of `rule`'s language that flag, at warning or above, a span touching the rewrite. `None` when
+/// the finding has no fix or nothing flags it.
+fn flagged_after_fix(
+    linter: &Linter,
+    rule: &Rule,
+    text: &str,
+    finding: &crate::Diagnostic,
+) -> Option<(String, Vec<String>)> {
+    let fix = finding.fix.as_ref()?;
+    let mut fixed = String::with_capacity(text.len() + fix.replacement.len());
+    fixed.push_str(&text[..fix.range.start]);
+    fixed.push_str(&fix.replacement);
+    fixed.push_str(&text[fix.range.end..]);
+    let landed = fix.range.start..fix.range.start + fix.replacement.len();
+    let flagged: Vec<String> = linter
+        .check_text(&fixed)
+        .into_iter()
+        .filter(|diagnostic| {
+            diagnostic.severity >= Severity::Warning
+                && diagnostic.rule.language == rule.language
+                && diagnostic.span.start <= landed.end
+                && landed.start <= diagnostic.span.end
+        })
+        .map(|diagnostic| diagnostic.rule.id.to_string())
+        .collect();
+    (!flagged.is_empty()).then_some((fixed, flagged))
 }
 
 fn fired_ids(linter: &Linter, text: &str) -> Vec<String> {

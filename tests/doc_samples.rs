@@ -227,3 +227,45 @@ fn json_samples_are_real_findings() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+const PACK_MARKER: &str = "<!-- tested pack -->";
+
+/// The ```` ```yaml ```` block after each `<!-- tested pack -->` marker.
+fn tested_packs(text: &str) -> Vec<String> {
+    text.match_indices(PACK_MARKER)
+        .map(|(at, _)| {
+            let rest = &text[at + PACK_MARKER.len()..];
+            let body = rest
+                .trim_start()
+                .strip_prefix("```yaml\n")
+                .unwrap_or_else(|| panic!("{PACK_MARKER} must be followed by a ```yaml block"));
+            body[..body.find("```").expect("unterminated ```yaml block")].to_string()
+        })
+        .collect()
+}
+
+/// A pack shown as complete in the docs loads, and every one of its examples passes the
+/// self-test, so the documented rule language cannot drift from the loader.
+#[test]
+fn documented_packs_load_and_pass_their_examples() {
+    let mut checked = 0;
+    for document in documents() {
+        let text = fs::read_to_string(&document).unwrap();
+        for pack in tested_packs(&text) {
+            let origin = replylint::rules::PackOrigin::File(document.clone());
+            let pack = replylint::rules::load_pack(&pack, origin)
+                .unwrap_or_else(|error| panic!("{error}"));
+            let mut rules = replylint::RuleSet::default();
+            rules.add(pack).unwrap();
+            let report = replylint::selftest::run(&replylint::Linter::new(rules), |_| true);
+            assert!(
+                report.failures.is_empty(),
+                "{}: {:#?}",
+                document.display(),
+                report.failures
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 1, "docs/rules.md should show a tested pack");
+}
