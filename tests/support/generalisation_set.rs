@@ -27,7 +27,9 @@ use replylint::{Linter, Severity};
 use serde::Deserialize;
 
 /// The folders under `tests/generalisation/`, in report order.
-pub const SETS: [&str; 2] = ["dev", "holdout"];
+/// `holdout` was written together with `dev`, and `final` later, while the packs were rewritten;
+/// both by writers who never saw the rules, and neither is ever used to tune them.
+pub const SETS: [&str; 3] = ["dev", "holdout", "final"];
 
 /// Where the sets live in this checkout.
 pub fn sets_root() -> PathBuf {
@@ -192,6 +194,16 @@ pub fn minimums(set: &str) -> Option<Minimums> {
             ],
             hong_kong_per_label: 0,
             bad_per_theme: 2,
+        }),
+        "final" => Some(Minimums {
+            per_file: &[
+                ("zh-hans", 30, 30),
+                ("zh-hant", 25, 25),
+                ("en", 30, 30),
+                ("lv", 20, 20),
+            ],
+            hong_kong_per_label: 10,
+            bad_per_theme: 1,
         }),
         _ => None,
     }
