@@ -21,7 +21,13 @@ pub struct Linter {
 impl Linter {
     /// A linter that protects the default placeholder syntaxes (see [`placeholder`]).
     pub fn new(rules: RuleSet) -> Linter {
-        let matcher = Matcher::new(rules.rules().cloned().collect());
+        let all: Vec<_> = rules.rules().cloned().collect();
+        // The built-in packs, unchanged, come with generated literal tables: grouping their
+        // thousands of literals was most of the start-up of a one-draft check.
+        let matcher = match crate::rules::builtin::literal_tables_for(&rules) {
+            Some(tables) => Matcher::with_tables(all, tables),
+            None => Matcher::new(all),
+        };
         Linter {
             rules,
             matcher,
@@ -57,6 +63,13 @@ impl Linter {
 
     pub fn rules(&self) -> &RuleSet {
         &self.rules
+    }
+
+    /// Whether the matcher's literal tables equal a fresh build from its rules (generated
+    /// built-in tables must).
+    #[cfg(test)]
+    pub(crate) fn matcher_tables_are_fresh(&self) -> bool {
+        self.matcher.tables_are_fresh()
     }
 
     /// The diagnostics a source gets with the default filters (one finding per problem, every

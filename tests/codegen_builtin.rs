@@ -85,6 +85,7 @@ fn generate(root: &Path) -> String {
          use super::builtin::{{ClassesData, PackData}};\n\
          use super::pattern::Pattern;\n\
          use super::template::{{Template, TemplatePart}};\n\
+         use crate::matcher::{{Entry, LiteralTables}};\n\
          #[allow(unused_imports)]\n\
          use super::{{\n    \
          ClassUse, Examples, FixSafety, List, Literals, Reach, Rule, RuleKind, Sequence, Severity,\n    \
@@ -123,6 +124,17 @@ fn generate(root: &Path) -> String {
         }
         out.push_str("];\n");
     }
+    // The literal searcher's tables for exactly these rules, so that start-up with the built-in
+    // packs does not group their literals again (src/rules/builtin.rs checks the rule set is
+    // unchanged before using them).
+    let tables = replylint::matcher::literal_tables_source(&set)
+        .map(|tables| format!("Some({tables})"))
+        .unwrap_or_else(|| "None".to_string());
+    let _ = writeln!(
+        out,
+        "\n#[rustfmt::skip]\n\
+         pub(crate) static BUILTIN_LITERALS: Option<LiteralTables> = {tables};"
+    );
     out
 }
 

@@ -9,12 +9,24 @@ use crate::source::floor_char_boundary;
 /// with a letter or digit of a space-separated script need one: `must` never fires inside
 /// `mustard`, while CJK text has no word boundaries to respect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Boundaries {
+pub(crate) struct Boundaries {
     before: bool,
     after: bool,
 }
 
 impl Boundaries {
+    /// As generated code writes it: bit 0 for `before`, bit 1 for `after`.
+    pub(crate) const fn from_bits(bits: u8) -> Boundaries {
+        Boundaries {
+            before: bits & 1 != 0,
+            after: bits & 2 != 0,
+        }
+    }
+
+    pub(crate) fn bits(self) -> u8 {
+        u8::from(self.before) | (u8::from(self.after) << 1)
+    }
+
     pub(super) fn of(key: &str) -> Boundaries {
         Boundaries {
             before: key.chars().next().is_some_and(is_word_char),

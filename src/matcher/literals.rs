@@ -5,11 +5,17 @@
 //! build, fast on everything), built once a run has seen enough text to repay it. A one-draft
 //! check never pays for an automaton.
 //!
+//! For the built-in packs the searcher's tables are generated with the rule data
+//! (`builtin_data.rs`, see [`LiteralTables`]), so a one-draft check with the built-in rules does
+//! not spend its start-up grouping thousands of literals.
+//!
 //! A DFA scans about twice as fast, but its size grows with the literals times the byte classes
 //! (9 MB for the built-in packs, over 100 MB for a rule set ten times larger), so cost and memory
 //! would jump with the size of a team's rules. The NFA keeps both proportional.
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
+use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
@@ -28,10 +34,38 @@ pub(super) use crate::rules::kinds::KeyRole as Role;
 /// One distinct literal: for each role, the owners it has that role for (rules, or sequence
 /// parts for [`Role::Part`]), as ranges of the searcher's `rule_list`; and where it may sit among
 /// its neighbours.
-#[derive(Debug, Clone)]
-struct Entry {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Entry {
     owners: [Range<u32>; Role::ALL.len()],
     boundaries: Boundaries,
+}
+
+impl Entry {
+    /// An entry as generated code writes it: where each role's owners start in `rule_list`
+    /// (the last number is where the final role's owners end), and the boundary bits of
+    /// [`Boundaries::bits`].
+    pub(crate) const fn generated(starts: [u32; Role::ALL.len() + 1], boundaries: u8) -> Entry {
+        let mut owners = [0..0, 0..0, 0..0, 0..0, 0..0, 0..0];
+        let mut role = 0;
+        while role < owners.len() {
+            owners[role] = starts[role]..starts[role + 1];
+            role += 1;
+        }
+        Entry {
+            owners,
+            boundaries: Boundaries::from_bits(boundaries),
+        }
+    }
+}
+
+/// A [`LiteralSearcher`]'s tables as static data: what `tests/codegen_builtin.rs` writes into
+/// `builtin_data.rs` for the built-in packs, from [`LiteralSearcher::tables_source`].
+pub(crate) struct LiteralTables {
+    pub keys: &'static [RuleText],
+    pub entries: &'static [Entry],
+    pub rule_list: &'static [usize],
+    pub order: &'static [u32],
+    pub first_chars: &'static [(char, Range<u32>)],
 }
 
 /// One occurrence of a literal in a text.
@@ -44,13 +78,13 @@ pub(super) struct Occurrence {
 
 #[derive(Debug)]
 pub(super) struct LiteralSearcher {
-    keys: Vec<RuleText>,
-    entries: Vec<Entry>,
-    rule_list: Vec<usize>,
+    keys: Cow<'static, [RuleText]>,
+    entries: Cow<'static, [Entry]>,
+    rule_list: Cow<'static, [usize]>,
     /// Entry indices ordered by first character, longest key first within one character.
-    order: Vec<u32>,
-    /// The slice of `order` for each first character.
-    by_first_char: FxHashMap<char, Range<u32>>,
+    order: Cow<'static, [u32]>,
+    /// The slice of `order` for each first character, sorted by character.
+    first_chars: Cow<'static, [(char, Range<u32>)]>,
     /// `None` inside when the automaton could not be built (a rule set beyond its state limits):
     /// the first-character index then serves every text, more slowly but with the same results.
     automaton: OnceLock<Option<AhoCorasick>>,
@@ -111,25 +145,78 @@ impl LiteralSearcher {
             })
             .collect();
         sorted.sort_unstable();
-        let mut by_first_char: FxHashMap<char, Range<u32>> = FxHashMap::default();
+        let mut first_chars: Vec<(char, Range<u32>)> = Vec::new();
         let mut start = 0;
         for end in 1..=sorted.len() {
             if end == sorted.len() || sorted[end].0 != sorted[start].0 {
-                by_first_char.insert(sorted[start].0, start as u32..end as u32);
+                first_chars.push((sorted[start].0, start as u32..end as u32));
                 start = end;
             }
         }
         let order = sorted.into_iter().map(|(_, _, index)| index).collect();
 
         Some(LiteralSearcher {
-            keys,
-            entries,
-            rule_list,
-            order,
-            by_first_char,
+            keys: Cow::Owned(keys),
+            entries: Cow::Owned(entries),
+            rule_list: Cow::Owned(rule_list),
+            order: Cow::Owned(order),
+            first_chars: Cow::Owned(first_chars),
             automaton: OnceLock::new(),
             scanned: AtomicUsize::new(0),
         })
+    }
+
+    /// A searcher over generated tables: no work at all until a text is searched.
+    pub(super) fn from_tables(tables: &'static LiteralTables) -> LiteralSearcher {
+        LiteralSearcher {
+            keys: Cow::Borrowed(tables.keys),
+            entries: Cow::Borrowed(tables.entries),
+            rule_list: Cow::Borrowed(tables.rule_list),
+            order: Cow::Borrowed(tables.order),
+            first_chars: Cow::Borrowed(tables.first_chars),
+            automaton: OnceLock::new(),
+            scanned: AtomicUsize::new(0),
+        }
+    }
+
+    #[cfg(test)]
+    /// Whether two searchers have the same tables (the generated ones against a fresh build).
+    pub(super) fn same_tables(&self, other: &LiteralSearcher) -> bool {
+        self.keys == other.keys
+            && self.entries == other.entries
+            && self.rule_list == other.rule_list
+            && self.order == other.order
+            && self.first_chars == other.first_chars
+    }
+
+    /// The tables as a Rust `LiteralTables` expression, for the generated built-in data.
+    pub(super) fn tables_source(&self) -> String {
+        let mut out = String::from("LiteralTables {\n    keys: &[\n");
+        for key in self.keys.iter() {
+            let _ = writeln!(out, "        B({:?}),", &**key);
+        }
+        out.push_str("    ],\n    entries: &[\n");
+        for entry in self.entries.iter() {
+            let mut starts: Vec<u32> = entry.owners.iter().map(|range| range.start).collect();
+            starts.push(entry.owners[entry.owners.len() - 1].end);
+            let starts: Vec<String> = starts.iter().map(u32::to_string).collect();
+            let _ = writeln!(
+                out,
+                "        Entry::generated([{}], {}),",
+                starts.join(", "),
+                entry.boundaries.bits()
+            );
+        }
+        out.push_str("    ],\n    rule_list: &[");
+        write_numbers(&mut out, self.rule_list.iter().map(|&rule| rule as u64));
+        out.push_str("],\n    order: &[");
+        write_numbers(&mut out, self.order.iter().map(|&entry| u64::from(entry)));
+        out.push_str("],\n    first_chars: &[\n");
+        for (c, range) in self.first_chars.iter() {
+            let _ = writeln!(out, "        ({c:?}, {}..{}),", range.start, range.end);
+        }
+        out.push_str("    ],\n}");
+        out
     }
 
     pub(super) fn boundaries(&self, entry: usize) -> Boundaries {
@@ -160,7 +247,13 @@ impl LiteralSearcher {
     }
 
     fn candidates(&self, c: char) -> &[u32] {
-        let range = self.by_first_char.get(&c).cloned().unwrap_or(0..0);
+        let range = match self
+            .first_chars
+            .binary_search_by_key(&c, |(first, _)| *first)
+        {
+            Ok(index) => self.first_chars[index].1.clone(),
+            Err(_) => 0..0,
+        };
         &self.order[range.start as usize..range.end as usize]
     }
 
@@ -210,6 +303,19 @@ impl LiteralSearcher {
             }
         }
     }
+}
+
+/// Writes numbers separated by commas, twenty to a line, so generated tables stay readable.
+fn write_numbers(out: &mut String, numbers: impl Iterator<Item = u64>) {
+    for (index, number) in numbers.enumerate() {
+        if index % 20 == 0 {
+            out.push_str("\n        ");
+        } else {
+            out.push(' ');
+        }
+        let _ = write!(out, "{number},");
+    }
+    out.push_str("\n    ");
 }
 
 /// Orders phrase occurrences so that, from any position, the first one starting there or later

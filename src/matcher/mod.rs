@@ -30,6 +30,7 @@ use clause::{Clause, Clauses};
 use context::Hits;
 use exceptions::{ExceptionHits, ExceptionSet};
 use literals::{leftmost_longest_order, LiteralSearcher, Occurrence, Role};
+pub(crate) use literals::{Entry, LiteralTables};
 
 /// The longest text a pattern match may take in, in bytes of the normalised text from where it
 /// starts. Each search looks no further, so a pattern like `(a+)+$` or `[^。]*` costs at most this
@@ -79,6 +80,16 @@ struct SequenceRef {
 
 impl Matcher {
     pub fn new(rules: Vec<Arc<Rule>>) -> Matcher {
+        Matcher::build(rules, None)
+    }
+
+    /// A matcher whose literal searcher comes from generated `tables` (the built-in packs'),
+    /// which must have been generated from exactly these rules in this order.
+    pub(crate) fn with_tables(rules: Vec<Arc<Rule>>, tables: &'static LiteralTables) -> Matcher {
+        Matcher::build(rules, Some(tables))
+    }
+
+    fn build(rules: Vec<Arc<Rule>>, tables: Option<&'static LiteralTables>) -> Matcher {
         let mut literals: Vec<(&RuleText, Role, usize)> = Vec::new();
         let mut unfiltered_patterns = Vec::new();
         let mut rewrite_literals = Vec::with_capacity(rules.len());
@@ -127,7 +138,11 @@ impl Matcher {
                     .collect(),
             );
         }
-        let literals = LiteralSearcher::new(literals).map(Arc::new);
+        let literals = match tables {
+            Some(tables) => Some(LiteralSearcher::from_tables(tables)),
+            None => LiteralSearcher::new(literals),
+        }
+        .map(Arc::new);
         let per_rule: Vec<&[RuleText]> = rules
             .iter()
             .map(|rule| &*rule.normalized_exceptions)
@@ -148,6 +163,31 @@ impl Matcher {
         &self.rules
     }
 
+    #[cfg(test)]
+    /// Whether this matcher's literal tables are exactly those a fresh build from its rules
+    /// gives: the check that generated tables are not stale.
+    pub(crate) fn tables_are_fresh(&self) -> bool {
+        let fresh = Matcher::new(self.rules.clone());
+        match (&self.literals, &fresh.literals) {
+            (Some(ours), Some(theirs)) => ours.same_tables(theirs),
+            (None, None) => true,
+            _ => false,
+        }
+    }
+}
+
+/// The literal tables of `rules`, as the Rust expression `tests/codegen_builtin.rs` writes into
+/// the generated built-in data. Not for general use.
+#[doc(hidden)]
+pub fn literal_tables_source(rules: &crate::RuleSet) -> Option<String> {
+    let matcher = Matcher::new(rules.rules().cloned().collect());
+    matcher
+        .literals
+        .as_ref()
+        .map(|literals| literals.tables_source())
+}
+
+impl Matcher {
     /// Every match in `text`, ordered by position and then by rule.
     pub fn find(&self, text: &str) -> Vec<RuleMatch> {
         let view = NormalizedText::new(text);

@@ -140,6 +140,10 @@ fn compile(normalized: &str) -> Option<Regex> {
     Regex::builder()
         .configure(
             Regex::config()
+                // The matcher starts every search where one of the pattern's literal prefixes
+                // occurs, found in its one automaton pass, so a prefilter would only find that
+                // same place again; extracting one cost more than the rest of a one-draft check.
+                .auto_prefilter(false)
                 .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
                 .dfa_size_limit(Some(REGEX_DFA_SIZE_LIMIT)),
         )
