@@ -37,6 +37,10 @@ const MAX_WORD_BYTES: usize = 48;
 #[derive(Debug, Default)]
 pub(super) struct Hits {
     by_rule: FxHashMap<(usize, KeyRole), Vec<Range<usize>>>,
+    /// For each rule's exception hits (sorted by start), the furthest end among the first `i`:
+    /// whether some hit overlaps a range is then one binary search, however many hits a long
+    /// line holds.
+    exception_reach: FxHashMap<usize, Vec<usize>>,
 }
 
 impl Hits {
@@ -45,9 +49,33 @@ impl Hits {
     }
 
     pub(super) fn sort(&mut self) {
-        for hits in self.by_rule.values_mut() {
+        for (&(rule, role), hits) in self.by_rule.iter_mut() {
             hits.sort_unstable_by_key(|hit| (hit.start, std::cmp::Reverse(hit.end)));
+            if role == KeyRole::Exception {
+                let reach = hits
+                    .iter()
+                    .scan(0, |furthest, hit| {
+                        *furthest = hit.end.max(*furthest);
+                        Some(*furthest)
+                    })
+                    .collect();
+                self.exception_reach.insert(rule, reach);
+            }
         }
+    }
+
+    /// Whether one of `rule`'s exceptions occurs overlapping `range` (sharing at least a byte).
+    pub(super) fn excepted(&self, rule: usize, range: &Range<usize>) -> bool {
+        let (Some(hits), Some(reach)) = (
+            self.by_rule.get(&(rule, KeyRole::Exception)),
+            self.exception_reach.get(&rule),
+        ) else {
+            return false;
+        };
+        // Hits that start before the range ends; one of them overlaps it iff the furthest of
+        // their ends lies past its start.
+        let before_end = hits.partition_point(|hit| hit.start < range.end);
+        before_end > 0 && reach[before_end - 1] > range.start
     }
 
     /// Whether a hit of `rule` in `role` lies inside `window` without overlapping `except`.
@@ -245,6 +273,24 @@ fn is_cjk(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_exception_counts_where_it_overlaps_the_range() {
+        let mut hits = Hits::default();
+        // "i can't wait to help. you can't": the exception "can't wait" at 2..12.
+        hits.push(0, KeyRole::Exception, 2..12);
+        // A long exception early and a short one later: the long one still reaches.
+        hits.push(1, KeyRole::Exception, 0..30);
+        hits.push(1, KeyRole::Exception, 10..12);
+        hits.sort();
+        assert!(hits.excepted(0, &(2..7)));
+        assert!(hits.excepted(0, &(11..14)));
+        assert!(!hits.excepted(0, &(12..20)));
+        assert!(!hits.excepted(0, &(0..2)));
+        assert!(!hits.excepted(2, &(2..7)));
+        assert!(hits.excepted(1, &(20..25)));
+        assert!(!hits.excepted(1, &(30..31)));
+    }
 
     fn range_of(text: &str, needle: &str) -> Range<usize> {
         let start = text.find(needle).unwrap();

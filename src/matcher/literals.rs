@@ -45,7 +45,7 @@ impl Entry {
     /// (the last number is where the final role's owners end), and the boundary bits of
     /// [`Boundaries::bits`].
     pub(crate) const fn generated(starts: [u32; Role::ALL.len() + 1], boundaries: u8) -> Entry {
-        let mut owners = [0..0, 0..0, 0..0, 0..0, 0..0, 0..0];
+        let mut owners = [0..0, 0..0, 0..0, 0..0, 0..0, 0..0, 0..0];
         let mut role = 0;
         while role < owners.len() {
             owners[role] = starts[role]..starts[role + 1];

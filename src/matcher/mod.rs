@@ -9,11 +9,9 @@
 
 mod clause;
 mod context;
-mod exceptions;
 mod literals;
 mod words;
 
-use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -28,7 +26,6 @@ use crate::rules::{Rule, RuleText, Severity};
 use crate::source::floor_char_boundary;
 use clause::{Clause, Clauses};
 use context::Hits;
-use exceptions::{ExceptionHits, ExceptionSet};
 use literals::{leftmost_longest_order, LiteralSearcher, Occurrence, Role};
 pub(crate) use literals::{Entry, LiteralTables};
 
@@ -59,8 +56,6 @@ pub struct RuleMatch {
 pub struct Matcher {
     rules: Vec<Arc<Rule>>,
     literals: Option<Arc<LiteralSearcher>>,
-    /// Every rule's normalised exceptions.
-    exceptions: Arc<ExceptionSet>,
     /// Pattern rules without a usable prefix set, run on every segment.
     unfiltered_patterns: Vec<usize>,
     /// Normalised literal pieces of each rule's rewrites.
@@ -121,6 +116,7 @@ impl Matcher {
                 ),
                 (Some(&rule.when_subject.keys), Role::Subject),
                 (Some(&rule.unless_subject.keys), Role::NotSubject),
+                (Some(&rule.normalized_exceptions), Role::Exception),
             ];
             for (keys, role) in conditions {
                 literals.extend(
@@ -143,16 +139,9 @@ impl Matcher {
             None => LiteralSearcher::new(literals),
         }
         .map(Arc::new);
-        let per_rule: Vec<&[RuleText]> = rules
-            .iter()
-            .map(|rule| &*rule.normalized_exceptions)
-            .collect();
-        let exceptions = Arc::new(ExceptionSet::new(&per_rule));
-
         Matcher {
             rules,
             literals,
-            exceptions,
             unfiltered_patterns,
             rewrite_literals,
             sequences,
@@ -191,7 +180,6 @@ impl Matcher {
     /// Every match in `text`, ordered by position and then by rule.
     pub fn find(&self, text: &str) -> Vec<RuleMatch> {
         let view = NormalizedText::new(text);
-        let hits = OnceCell::new();
         let mut matches = Vec::new();
         let mut pattern_starts = Vec::new();
         let mut context = Hits::default();
@@ -214,7 +202,7 @@ impl Matcher {
                     for &part in literals.owners(found.entry, Role::Part) {
                         part_hits.entry(part).or_default().push(range.clone());
                     }
-                    for role in [Role::Unless, Role::Subject, Role::NotSubject] {
+                    for role in [Role::Unless, Role::Subject, Role::NotSubject, Role::Exception] {
                         for &rule in literals.owners(found.entry, role) {
                             context.push(rule, role, range.clone());
                         }
@@ -227,15 +215,14 @@ impl Matcher {
                 literals,
                 text,
                 &view,
-                &hits,
                 &context,
                 occurrences,
                 &mut matches,
             );
         }
-        self.find_patterns(text, &view, &hits, &context, pattern_starts, &mut matches);
+        self.find_patterns(text, &view, &context, pattern_starts, &mut matches);
         if !part_hits.is_empty() {
-            self.find_sequences(text, &view, &hits, &context, part_hits, &mut matches);
+            self.find_sequences(text, &view, &context, part_hits, &mut matches);
         }
         matches.sort_by(|a, b| {
             (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule))
@@ -257,7 +244,6 @@ impl Matcher {
         literals: &LiteralSearcher,
         text: &str,
         view: &NormalizedText,
-        hits: &OnceCell<ExceptionHits>,
         context: &Hits,
         mut occurrences: Vec<Occurrence>,
         out: &mut Vec<RuleMatch>,
@@ -283,7 +269,7 @@ impl Matcher {
                         .clause
                         .then(|| clauses.after(range.end));
                     let Some(severity) =
-                        self.verdict(rule_index, haystack, hits, context, &range, clause.as_ref())
+                        self.verdict(rule_index, haystack, context, &range, clause.as_ref())
                     else {
                         continue;
                     };
@@ -323,7 +309,6 @@ impl Matcher {
         &self,
         text: &str,
         view: &NormalizedText,
-        hits: &OnceCell<ExceptionHits>,
         context: &Hits,
         mut starts: Vec<(usize, usize)>,
         out: &mut Vec<RuleMatch>,
@@ -353,7 +338,7 @@ impl Matcher {
                 .anchored(Anchored::Yes);
             regex.search_captures(&input, captures);
             if let Some(end) =
-                self.push_pattern_match(rule_index, text, view, hits, context, captures, out)
+                self.push_pattern_match(rule_index, text, view, context, captures, out)
             {
                 covered_until = end;
             }
@@ -378,7 +363,7 @@ impl Matcher {
                     position = found.start;
                     continue;
                 }
-                self.push_pattern_match(rule_index, text, view, hits, context, &captures, out);
+                self.push_pattern_match(rule_index, text, view, context, &captures, out);
                 position = if found.is_empty() {
                     next_char(haystack, found.start)
                 } else {
@@ -404,7 +389,6 @@ impl Matcher {
         rule_index: usize,
         text: &str,
         view: &NormalizedText,
-        hits: &OnceCell<ExceptionHits>,
         context: &Hits,
         captures: &Captures,
         out: &mut Vec<RuleMatch>,
@@ -413,7 +397,7 @@ impl Matcher {
         if whole.is_empty() {
             return None;
         }
-        let severity = self.verdict(rule_index, &view.text, hits, context, &whole, None)?;
+        let severity = self.verdict(rule_index, &view.text, context, &whole, None)?;
         out.push(RuleMatch {
             rule: rule_index,
             span: view.to_original(text, whole.clone()),
@@ -438,7 +422,6 @@ impl Matcher {
         &self,
         text: &str,
         view: &NormalizedText,
-        hits: &OnceCell<ExceptionHits>,
         context: &Hits,
         mut part_hits: FxHashMap<usize, Vec<Range<usize>>>,
         out: &mut Vec<RuleMatch>,
@@ -476,7 +459,7 @@ impl Matcher {
                 }
                 let range = first.start..end;
                 let Some(severity) =
-                    self.verdict(reference.rule, haystack, hits, context, &range, None)
+                    self.verdict(reference.rule, haystack, context, &range, None)
                 else {
                     continue;
                 };
@@ -513,12 +496,11 @@ impl Matcher {
         &self,
         rule_index: usize,
         haystack: &str,
-        hits: &OnceCell<ExceptionHits>,
         context: &Hits,
         range: &Range<usize>,
         clause: Option<&Clause>,
     ) -> Option<Option<Severity>> {
-        if !self.keeps(rule_index, haystack, hits, range, clause) {
+        if !self.keeps(rule_index, haystack, context, range, clause) {
             return None;
         }
         context::verdict(
@@ -531,13 +513,13 @@ impl Matcher {
     }
 
     /// For a clause rule (`clause` is its clause) the exceptions apply to the whole clause it
-    /// would underline, so that "I can't … unless …" can be left to a more specific rule. The
-    /// exceptions of the whole text are found the first time a rule with exceptions asks.
+    /// would underline, so that "I can't … unless …" can be left to a more specific rule.
+    /// Exceptions are keys of the one automaton pass, like every other literal.
     fn keeps(
         &self,
         rule_index: usize,
         haystack: &str,
-        hits: &OnceCell<ExceptionHits>,
+        context: &Hits,
         range: &Range<usize>,
         clause: Option<&Clause>,
     ) -> bool {
@@ -545,12 +527,7 @@ impl Matcher {
             Some(clause) => range.start..clause.exceptions_until.max(range.end),
             None => range.clone(),
         };
-        let excepted = self.exceptions.has_any(rule_index)
-            && self.exceptions.excepted(
-                hits.get_or_init(|| self.exceptions.hits(haystack)),
-                rule_index,
-                &covered,
-            );
+        let excepted = context.excepted(rule_index, &covered);
         !excepted && !self.reads_like_rewrite(rule_index, haystack, range)
     }
 

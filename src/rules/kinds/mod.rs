@@ -40,16 +40,19 @@ pub(crate) enum KeyRole {
     Subject,
     /// A phrase of `unless-subject`.
     NotSubject,
+    /// One of the rule's `exceptions`: an occurrence overlapping a match drops it.
+    Exception,
 }
 
 impl KeyRole {
-    pub(crate) const ALL: [KeyRole; 6] = [
+    pub(crate) const ALL: [KeyRole; 7] = [
         KeyRole::Phrase,
         KeyRole::Prefix,
         KeyRole::Part,
         KeyRole::Unless,
         KeyRole::Subject,
         KeyRole::NotSubject,
+        KeyRole::Exception,
     ];
 }
 
