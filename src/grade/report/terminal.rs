@@ -72,7 +72,10 @@ pub fn render(out: &mut dyn WriteColor, graded: &Graded) -> io::Result<()> {
     out.reset()?;
     writeln!(out, "  ({})", formula(graded))?;
 
-    for m in graded.moves.iter().filter(|m| m.found()) {
+    // Credited moves in the order the reply makes them.
+    let mut credited: Vec<_> = graded.moves.iter().filter(|m| m.found()).collect();
+    credited.sort_by_key(|m| (m.spans[0].range.start, m.id.clone()));
+    for m in credited {
         let labels = m
             .spans
             .iter()
