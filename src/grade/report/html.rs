@@ -44,7 +44,8 @@ th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; 
 th { background: #f6f8fa; font-weight: 600; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 .band-good { background: #dafbe1; } .band-mid { background: #fff8c5; } .band-bad { background: #ffebe9; }
-.bar { background: #eaeef2; height: .7rem; border-radius: 3px; min-width: 6rem; }
+.share { display: flex; align-items: center; gap: .5rem; white-space: nowrap; }
+.bar { background: #eaeef2; height: .7rem; border-radius: 3px; flex: 1; min-width: 6rem; }
 .bar span { display: block; height: 100%; background: var(--bar); border-radius: 3px; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85em; }
 q { quotes: "\201C" "\201D"; }
@@ -368,7 +369,7 @@ pub fn render(graded: &[Graded], title: &str) -> String {
         let _ = writeln!(
             out,
             "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}/{}</td>\
-             <td><div class=\"bar\" title=\"{}%\"><span style=\"width:{}%\"></span></div> {}%</td></tr>",
+             <td><div class=\"share\"><div class=\"bar\" title=\"{}%\"><span style=\"width:{}%\"></span></div>{}%</div></td></tr>",
             escape(&m.id),
             escape(&m.description),
             m.shown,
