@@ -8,6 +8,7 @@
 //! cargo run --example grading-quality                  # plain tables
 //! cargo run --example grading-quality -- --markdown    # the tables of docs/grading.md
 //! cargo run --example grading-quality -- --worst dev   # the replies it disagrees with most
+//! cargo run --example grading-quality -- --misses dev  # moves missed or wrongly credited
 //! ```
 
 #[path = "../tests/support/graded_set.rs"]
@@ -44,6 +45,29 @@ fn main() {
             .collect()
     };
 
+    if let Some(i) = args.iter().position(|a| a == "--misses") {
+        let split = args.get(i + 1).map_or("dev", String::as_str);
+        for s in all.iter().filter(|s| s.reply.split == split) {
+            for m in &s.graded.moves {
+                let marked = s.reply.moves.contains(&m.id);
+                let verdict = match (m.found(), marked) {
+                    (true, false) => "credited, not marked",
+                    (false, true) => "marked, missed",
+                    _ => continue,
+                };
+                let at = m
+                    .spans
+                    .first()
+                    .map_or(String::new(), |span| format!(" at «{}»", span.text));
+                println!(
+                    "{} {}: {verdict}{at}\n  {}",
+                    s.reply.id, m.id, s.reply.reply
+                );
+            }
+        }
+        return;
+    }
+
     if let Some(split) = worst {
         let mut rows: Vec<&Scored> = all.iter().filter(|s| s.reply.split == split).collect();
         rows.sort_by(|a, b| {
@@ -74,8 +98,8 @@ fn main() {
     }
 
     if markdown {
-        println!("| language | dev: replies | dev: rank correlation | holdout: replies | holdout: rank correlation |");
-        println!("|---|---:|---:|---:|---:|");
+        println!("| language | dev: replies | dev: rank correlation | dev: mean abs. difference | holdout: replies | holdout: rank correlation | holdout: mean abs. difference |");
+        println!("|---|---:|---:|---:|---:|---:|---:|");
     } else {
         println!("Spearman rank correlation, scores vs hand grades");
     }
@@ -84,15 +108,24 @@ fn main() {
             .iter()
             .flat_map(|split| {
                 let g = group(language, split);
-                [g.len().to_string(), format!("{:.2}", correlation(&g))]
+                let difference = g
+                    .iter()
+                    .map(|s| (s.graded.score - s.reply.grade).abs())
+                    .sum::<f64>()
+                    / g.len().max(1) as f64;
+                [
+                    g.len().to_string(),
+                    format!("{:.2}", correlation(&g)),
+                    format!("{difference:.1}"),
+                ]
             })
             .collect();
         if markdown {
             println!("| {language} | {} |", cells.join(" | "));
         } else {
             println!(
-                "  {language:<3} dev n={} ρ={}   holdout n={} ρ={}",
-                cells[0], cells[1], cells[2], cells[3]
+                "  {language:<3} dev n={} ρ={} |Δ|={}   holdout n={} ρ={} |Δ|={}",
+                cells[0], cells[1], cells[2], cells[3], cells[4], cells[5]
             );
         }
     }

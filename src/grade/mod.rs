@@ -362,7 +362,7 @@ pub struct Graded {
     /// Points the moves and order earned, and the most they could.
     pub earned: f64,
     pub possible: f64,
-    /// `100 × earned / possible`, before deductions.
+    /// `100 × earned / (possible × full-marks %)`, at most 100: the score before deductions.
     pub positive: f64,
     /// Points taken off: the deductions' sum, capped at the rubric's `max`.
     pub deducted: f64,
@@ -531,7 +531,7 @@ fn score(reply: &Reply, language: String, rubric: Arc<Rubric>, findings: &[Diagn
         possible += order.weight;
     }
     let positive = if possible > 0.0 {
-        100.0 * earned / possible
+        (100.0 * earned / (possible * rubric.full_marks / 100.0)).min(100.0)
     } else {
         0.0
     };

@@ -19,7 +19,7 @@ use crate::rules::{
 use crate::yaml::{self, Spanned};
 
 /// A problem in a rubric file, pointing at the offending value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct RubricError {
     /// The file as the user should see it named.
     pub origin: String,
@@ -41,6 +41,13 @@ impl fmt::Display for RubricError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (line, column) = crate::source::line_column(&self.text, self.span.start);
         write!(f, "{}:{line}:{column}: {}", self.origin, self.problem)
+    }
+}
+
+impl fmt::Debug for RubricError {
+    /// The place and the problem, not the whole file.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RubricError({self})")
     }
 }
 
@@ -99,6 +106,8 @@ pub enum RubricProblem {
     UnknownRule(String),
     #[error("`deductions.category`: no rule of category `{0}` among the rules in effect")]
     UnknownCategory(String),
+    #[error("`full-marks` must be above 0 (a percentage of the possible points)")]
+    ZeroFullMarks,
     #[error("`floor` ({floor}) must be below 100")]
     BadFloor { floor: f64 },
     #[error("rubric `{name}` is already defined in {owner}")]
@@ -125,6 +134,8 @@ struct RubricFile {
     deductions: Option<DeductionsFile>,
     #[serde(default)]
     examples: Vec<Spanned<ExampleFile>>,
+    #[serde(default, rename = "full-marks")]
+    full_marks: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
@@ -333,6 +344,9 @@ pub struct Rubric {
     pub moves: Vec<Move>,
     pub order: Option<Order>,
     pub deductions: Deductions,
+    /// The share of the possible points, in percent, that already earns 100 before deductions
+    /// (`full-marks`, default 100): no reply needs every move of the rubric to be excellent.
+    pub full_marks: f64,
     pub examples: Vec<RubricExample>,
     pub origin: String,
     /// Finds the moves: one rule per move's phrases and one per pattern, ids `move.<id>…`.
@@ -696,6 +710,17 @@ pub fn load_rubric(text: &str, origin: &str) -> Result<Rubric, RubricError> {
         });
     }
 
+    let full_marks = match &file.full_marks {
+        Some(value) => {
+            let percent = reporter.number(value, "full-marks", 100.0)?;
+            if percent == 0.0 {
+                return Err(reporter.error(value.span.clone(), RubricProblem::ZeroFullMarks));
+            }
+            percent
+        }
+        None => 100.0,
+    };
+
     let mut set = RuleSet::default();
     set.add(RulePack::internal(
         pack_name,
@@ -711,6 +736,7 @@ pub fn load_rubric(text: &str, origin: &str) -> Result<Rubric, RubricError> {
         moves,
         order,
         deductions,
+        full_marks,
         examples,
         origin: origin.to_string(),
         recognizer: Linter::new(set),

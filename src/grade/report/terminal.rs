@@ -26,12 +26,26 @@ fn severity(severity: Severity) -> ReportSeverity {
 
 /// How the score was reached, in one line: `72.5 = 100 × 80/110 − 8`.
 pub fn formula(graded: &Graded) -> String {
-    let mut text = format!(
-        "{} = 100 × {}/{}",
-        num(graded.score),
-        num(graded.earned),
-        num(graded.possible)
-    );
+    let full = graded.rubric.full_marks;
+    let mut text = if full < 100.0 {
+        format!(
+            "{} = 100 × {}/({} × {}%)",
+            num(graded.score),
+            num(graded.earned),
+            num(graded.possible),
+            num(full)
+        )
+    } else {
+        format!(
+            "{} = 100 × {}/{}",
+            num(graded.score),
+            num(graded.earned),
+            num(graded.possible)
+        )
+    };
+    if graded.positive >= 100.0 && graded.earned < graded.possible {
+        text.push_str(" capped at 100");
+    }
     if graded.deducted > 0.0 {
         let _ = write!(text, " − {}", num(graded.deducted));
         if graded.deducted < graded.deductions_total() {
