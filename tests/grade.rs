@@ -184,3 +184,22 @@ fn html_report_reads_right_in_chromium() {
     );
     assert!(std::fs::metadata(&screenshot).unwrap().len() > 10_000);
 }
+
+/// The rubric sample in docs/grading.md is a valid rubric whose own example passes.
+#[test]
+fn the_documented_rubric_loads_and_passes_its_example() {
+    let doc = std::fs::read_to_string(repo().join("docs/grading.md")).unwrap();
+    let start = doc.find("```yaml\nrubric:").expect("a rubric sample") + "```yaml\n".len();
+    let end = start + doc[start..].find("```").unwrap();
+    let rubric = replylint::grade::load_rubric(&doc[start..end], "docs/grading.md")
+        .unwrap_or_else(|error| panic!("{error}"));
+    let session = Session::new(Linter::builtin().unwrap(), Settings::default());
+    let grader = Grader::new(
+        vec![rubric],
+        session.default_profile().unwrap().linter.rules(),
+    )
+    .unwrap_or_else(|error| panic!("{error}"));
+    let test = grader.test_rubric(&session, &grader.rubrics()[0]).unwrap();
+    assert!(test.examples >= 3);
+    assert!(test.failures.is_empty(), "{}", test.failures.join("\n"));
+}

@@ -281,7 +281,7 @@ fn reply_details(out: &mut String, graded: &Graded) {
     for m in graded.missing() {
         let _ = write!(
             out,
-            "<li class=\"muted\">missing <code>{}</code> {} (−{}): try <q lang=\"{}\">{}</q></li>",
+            "<li class=\"muted\">missing <code>{}</code> {} (worth {}): try <q lang=\"{}\">{}</q></li>",
             escape(&m.id),
             escape(&m.description),
             num(m.weight),

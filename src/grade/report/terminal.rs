@@ -167,7 +167,7 @@ pub fn render(out: &mut dyn WriteColor, graded: &Graded) -> io::Result<()> {
             .iter()
             .map(|m| {
                 format!(
-                    "{} (−{}, {}): {}",
+                    "{} (worth {}, {}): {}",
                     m.id,
                     num(m.weight),
                     m.description,
