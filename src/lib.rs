@@ -78,6 +78,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod filter;
 pub mod fix;
+pub mod grade;
 pub mod inputs;
 pub mod linter;
 pub mod matcher;

@@ -4,6 +4,7 @@ mod check;
 mod config_cmd;
 mod emit;
 mod generate;
+mod grade;
 mod jsonl;
 mod output;
 mod rules_cmd;
@@ -44,6 +45,9 @@ struct Cli {
 enum Command {
     /// Check drafts: files, directories (recursively) or standard input.
     Check(Box<CheckArgs>),
+    /// Grade practice replies against a rubric: moves credited, lint findings deducted, a
+    /// 0–100 score per reply and a class report (see docs/grading.md).
+    Grade(Box<grade::GradeArgs>),
     /// Inspect and test rule packs.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -139,9 +143,10 @@ enum RulesCommand {
         #[command(flatten)]
         rules: RuleSources,
     },
-    /// Run every rule's own bad/good examples.
+    /// Run every rule's own bad/good examples, and every rubric's examples.
     Test {
-        /// Pack directories or files to test; the built-in packs when none are given.
+        /// Pack directories or files to test (rubrics: `*.rubric.yaml`); the built-in packs and
+        /// rubrics when none are given.
         #[arg(value_name = "DIR")]
         dirs: Vec<PathBuf>,
     },
@@ -404,7 +409,7 @@ fn parse_markdown_code(text: &str) -> Result<MarkdownCode, String> {
     text.parse()
 }
 
-fn parse_encoding(text: &str) -> Result<EncodingChoice, String> {
+pub(crate) fn parse_encoding(text: &str) -> Result<EncodingChoice, String> {
     text.parse()
 }
 
@@ -446,6 +451,7 @@ pub fn run() -> i32 {
     };
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Grade(args) => grade::run(&args),
         Command::Rules(RulesCommand::List {
             language,
             category,

@@ -36,16 +36,38 @@ pub fn list(sources: &RuleSources, language: Option<&str>, category: Option<&str
     EXIT_CLEAN
 }
 
-pub fn test(dirs: &[PathBuf]) -> i32 {
+pub fn test(paths: &[PathBuf]) -> i32 {
+    // Rubrics (`*.rubric.yaml`) named or found in the folders are tested beside the packs.
+    let mut rubrics = Vec::new();
+    let mut dirs = Vec::new();
+    for path in paths {
+        if replylint::rules::is_rubric_file(path) {
+            rubrics.push(path.clone());
+            continue;
+        }
+        if path.is_dir() {
+            if let Ok(files) = rubric_files(path) {
+                rubrics.extend(files);
+            }
+        }
+        dirs.push(path.clone());
+    }
+    let (rubric_examples, rubric_failures) =
+        match super::grade::test_rubrics(&rubrics, paths.is_empty()) {
+            Ok(result) => result,
+            Err(code) => return code,
+        };
+    let only_rubrics = dirs.is_empty() && !paths.is_empty();
     let sources = RuleSources {
-        dirs: dirs.to_vec(),
-        no_builtin: !dirs.is_empty(),
+        dirs,
+        no_builtin: !paths.is_empty(),
     };
     let rules: RuleSet = match load_rules(&sources, &output::Messages::new(false)) {
         Ok(rules) => rules,
         Err(code) => return code,
     };
-    if rules.is_empty() {
+    let has_packs = rules.rules().next().is_some();
+    if !has_packs && !only_rubrics && rubrics.is_empty() {
         output::Messages::new(false).error("rules", "no rule packs found");
         return EXIT_ERROR;
     }
@@ -54,22 +76,44 @@ pub fn test(dirs: &[PathBuf]) -> i32 {
     for failure in &report.failures {
         println!("FAIL {failure}");
     }
-    let verdict = if report.failures.is_empty() {
-        "ok"
+    for failure in &rubric_failures {
+        println!("FAIL {failure}");
+    }
+    let failed = report.failures.len() + rubric_failures.len();
+    let verdict = if failed == 0 { "ok" } else { "FAILED" };
+    let rubric_part = if rubric_examples > 0 {
+        format!(", {rubric_examples} rubric examples")
     } else {
-        "FAILED"
+        String::new()
     };
     println!(
-        "rules test {verdict}: {} rules, {} examples, {} failed",
-        report.rules,
-        report.examples,
-        report.failures.len()
+        "rules test {verdict}: {} rules, {} examples{rubric_part}, {failed} failed",
+        report.rules, report.examples,
     );
-    if report.failures.is_empty() {
+    if failed == 0 {
         EXIT_CLEAN
     } else {
         EXIT_FINDINGS
     }
+}
+
+/// The rubric files below `dir`, in path order.
+fn rubric_files(dir: &std::path::Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder)? {
+            let entry = entry?;
+            let path = entry.path();
+            if entry.file_type()?.is_dir() {
+                pending.push(path);
+            } else if replylint::rules::is_rubric_file(&path) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
 }
 
 pub fn explain(sources: &RuleSources, id: &str) -> i32 {

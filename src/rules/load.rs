@@ -31,7 +31,7 @@ struct PackFile {
     rules: Spanned<Vec<RuleFile>>,
 }
 
-type ClassesField = Spanned<BTreeMap<String, Spanned<Vec<Spanned<String>>>>>;
+pub(crate) type ClassesField = Spanned<BTreeMap<String, Spanned<Vec<Spanned<String>>>>>;
 
 /// A `classes.yaml` file: classes shared by every pack of one language.
 #[derive(Deserialize)]
@@ -699,6 +699,106 @@ impl Expander<'_> {
         }
         Ok(keys)
     }
+}
+
+/// What shows one move of a grading rubric (`crate::grade`), with spans into the rubric file:
+/// its phrases (with classes and gaps) and exceptions, or one pattern. It becomes an ordinary
+/// rule, so a move is recognised by the same normalisation, classes, sequences and automaton as
+/// a fault.
+pub(crate) struct Recognizer<'a> {
+    /// The rule id the move's matches come back under.
+    pub id: String,
+    /// Where errors about the move as a whole point (its `id`).
+    pub span: Range<usize>,
+    pub phrases: Option<&'a Spanned<Vec<Spanned<String>>>>,
+    pub pattern: Option<&'a Spanned<String>>,
+    pub exceptions: Option<&'a [Spanned<String>]>,
+    pub message: String,
+    pub source: String,
+}
+
+/// The classes a rubric's phrases see: the built-in ones of its language under its own.
+pub(crate) fn rubric_classes(
+    text: &str,
+    origin: &str,
+    language: &str,
+    own: Option<&ClassesField>,
+) -> Result<Classes, RuleError> {
+    let mut reporter = Reporter {
+        origin: origin.to_string(),
+        text,
+        shared_text: None,
+    };
+    let mut classes = SharedClasses::builtin().for_language(language);
+    if let Some(own) = own {
+        classes = classes.overlaid(&checked_classes(&mut reporter, own)?);
+    }
+    Ok(classes)
+}
+
+fn spanned<T>(value: T, span: &Range<usize>) -> Spanned<T> {
+    Spanned {
+        value,
+        span: span.clone(),
+    }
+}
+
+/// Builds the rule that recognises one move, checked like a pack's rule (an `avoid` rule for
+/// phrases, a `pattern` rule for a pattern); errors point into the rubric's `text`.
+pub(crate) fn recognizer_rule(
+    text: &str,
+    origin: &str,
+    pack: &str,
+    language: &str,
+    classes: &Classes,
+    spec: Recognizer,
+) -> Result<Rule, RuleError> {
+    let mut reporter = Reporter {
+        origin: origin.to_string(),
+        text,
+        shared_text: None,
+    };
+    let span = spec.span.clone();
+    let at = |value: String| spanned(value, &span);
+    let is_pattern = spec.pattern.is_some();
+    let kind = if is_pattern {
+        RuleKind::Pattern
+    } else {
+        RuleKind::Avoid
+    };
+    let raw = RuleFile {
+        id: at(spec.id),
+        kind: spanned(kind, &span),
+        category: at("move".to_string()),
+        severity: Severity::Info,
+        message: at(spec.message),
+        why: at("-".to_string()),
+        source: at(spec.source),
+        phrases: spec.phrases.cloned(),
+        pattern: spec.pattern.cloned(),
+        // A pattern rule must have a rewrite; a recognised move is never rewritten.
+        rewrite: is_pattern.then(|| spanned(vec![at("-".to_string())], &span)),
+        instead: None,
+        clause: None,
+        exceptions: spec.exceptions.map(<[_]>::to_vec),
+        fix: is_pattern.then(|| spanned(FixSafety::DisplayOnly, &span)),
+        unless: None,
+        when_subject: None,
+        unless_subject: None,
+        // A move quoted back to the customer still shows it.
+        in_quotes: Some(true),
+        // Rubric examples are whole replies, checked by the grader's own tests.
+        examples: spanned(
+            ExamplesFile {
+                bad: vec![String::new()],
+                good: vec![String::new()],
+            },
+            &span,
+        ),
+    };
+    let mut rule = build_rule(&mut reporter, raw, pack, language, classes)?;
+    rule.examples = Examples::default();
+    Ok(rule)
 }
 
 fn check_id(reporter: &mut Reporter, id: &Spanned<String>) -> Result<(), RuleError> {

@@ -27,6 +27,7 @@ use serde::Deserialize;
 pub use error::{PatternError, RewriteError, RuleProblem};
 pub use list::List;
 pub use load::{load_classes, load_pack, load_pack_with, SharedClasses};
+pub(crate) use load::{recognizer_rule, rubric_classes, ClassesField, Recognizer};
 use pattern::Pattern;
 use template::Template;
 
@@ -315,6 +316,30 @@ pub struct RulePack {
     pub(crate) spans: load::PackSpans,
 }
 
+impl RulePack {
+    /// A pack built in code rather than read from a file (a rubric's move recognisers).
+    pub(crate) fn internal(
+        name: String,
+        language: String,
+        origin: PackOrigin,
+        rules: Vec<Rule>,
+    ) -> RulePack {
+        let rule_ids = vec![0..0; rules.len()];
+        RulePack {
+            name,
+            language,
+            description: String::new(),
+            origin,
+            rules: rules.into_iter().map(Arc::new).collect(),
+            spans: load::PackSpans {
+                text: Arc::from(""),
+                name: 0..0,
+                rule_ids,
+            },
+        }
+    }
+}
+
 /// A problem in a rule file, pointing at the offending value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleError {
@@ -499,7 +524,7 @@ pub fn pack_files(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
             let is_pack = matches!(
                 path.extension().and_then(|ext| ext.to_str()),
                 Some("yaml" | "yml")
-            );
+            ) && !is_rubric_file(&path);
             let target_metadata = if file_type.is_symlink() {
                 let outside = || {
                     Error::new(
@@ -565,6 +590,14 @@ fn check_pack_file(path: &Path, metadata: &std::fs::Metadata) -> std::io::Result
 }
 
 /// Whether a file below a rules folder defines classes rather than a pack.
+/// Whether a file is a grading rubric (`*.rubric.yaml`, see `docs/grading.md`), which pack
+/// folders may hold beside their packs.
+pub fn is_rubric_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| name.ends_with(".rubric.yaml") || name.ends_with(".rubric.yml"))
+}
+
 pub fn is_classes_file(path: &Path) -> bool {
     matches!(
         path.file_name().and_then(|name| name.to_str()),
