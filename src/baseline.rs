@@ -198,10 +198,7 @@ mod tests {
             prints("New reply first.\n\n   Hello.\n      You must fill in the form.\n"),
             original
         );
-        assert_ne!(
-            prints("Hello.\nYou must fill in the other form.\n"),
-            original
-        );
+        assert_ne!(prints("Hello.\nYou have to fill in the form.\n"), original);
     }
 
     #[test]

@@ -145,7 +145,7 @@ fn baseline_survives_moves_and_reindenting_but_not_changed_text() {
     // The offending text changed: that finding is new, its old entry no longer occurs.
     fs::write(
         &library,
-        "You must fill in the other form.\nYou're wrong about the date.\n",
+        "You have to fill in the form.\nYou're wrong about the date.\n",
     )
     .unwrap();
     let changed = run(&["--baseline", "baseline.json", "--fail-on", "info"]);
