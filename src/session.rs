@@ -441,7 +441,9 @@ impl Session {
             }
         };
         outcome.fail_on = profile.fail_on;
-        let source = match inputs::read(input, &self.settings.stdin_name, &self.settings.read) {
+        let name = input.name(&self.settings.stdin_name);
+        let read = profile.read_options(&self.settings.read, &name);
+        let source = match inputs::read(input, &self.settings.stdin_name, &read) {
             Loaded::Text(source) => source,
             // Standard input under --fix must come back whole or fail: a filter that printed
             // nothing and exited 0 would replace the draft with nothing.
