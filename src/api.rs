@@ -119,6 +119,12 @@ pub enum Script {
     Traditional,
 }
 
+/// The `language` values every request accepts, as a JSON Schema pattern (ECMA-262, so that
+/// schema validators in any language read it alike): `zh`, `zh-hans`, `zh-hant` and the region
+/// tags `zh-cn`, `zh-sg`, `zh-tw`, `zh-hk`, `en`, `lv`, in any case, with `-` or `_`.
+pub const LANGUAGE_PATTERN: &str =
+    "^([zZ][hH]([-_]([cC][nN]|[sS][gG]|[tT][wW]|[hH][kK]|[hH][aA][nN][sS]|[hH][aA][nN][tT]))?|[eE][nN]|[lL][vV])$";
+
 /// A request to check one text.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
@@ -129,6 +135,7 @@ pub struct CheckRequest {
     /// Only rules of this language: `zh` (also `zh-hans`, `zh-hant`), `en` or `lv`. Without it
     /// every rule runs; a rule only fires on text in its language anyway.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", schemars(regex(pattern = LANGUAGE_PATTERN)))]
     pub language: Option<String>,
     /// The writer's Chinese script, used for messages and rewrites when the text itself does
     /// not tell (it may use only characters both scripts share). `zh-hant`/`zh-hans` as the
@@ -187,6 +194,7 @@ pub struct FixRequest {
     pub unsafe_fixes: bool,
     /// As in [`CheckRequest::language`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", schemars(regex(pattern = LANGUAGE_PATTERN)))]
     pub language: Option<String>,
     /// As in [`CheckRequest::rules`]: only these rules are fixed and reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -251,6 +259,7 @@ pub struct FixResponse {
 pub struct ListRulesRequest {
     /// Only rules of this language (`zh`, `en`, `lv`; `zh-hans`/`zh-hant` mean `zh`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", schemars(regex(pattern = LANGUAGE_PATTERN)))]
     pub language: Option<String>,
     /// Only rules of this category (`command`, `blame`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -438,6 +447,36 @@ impl Api {
             }),
             text: outcome.text,
         })
+    }
+
+    /// The rule selectors requests may name (`rules`), as a JSON Schema pattern: every id in
+    /// effect and every prefix of one ending at a dot boundary, with any number of trailing
+    /// dots, exactly what [`Api::check`] accepts. Servers put it in the schemas they publish.
+    pub fn selector_pattern(&self) -> Result<String, ApiError> {
+        let profile = self.profile()?;
+        let mut selectors = std::collections::BTreeSet::new();
+        for rule in profile.linter.rules().rules() {
+            let id: &str = &rule.id;
+            selectors.extend(
+                id.match_indices('.')
+                    .map(|(at, _)| &id[..at])
+                    .chain([id])
+                    .filter(|prefix| !prefix.is_empty()),
+            );
+        }
+        let escaped: Vec<String> = selectors
+            .iter()
+            .map(|selector| {
+                selector.chars().fold(String::new(), |mut out, c| {
+                    if "^$\\.*+?()[]{}|/".contains(c) {
+                        out.push('\\');
+                    }
+                    out.push(c);
+                    out
+                })
+            })
+            .collect();
+        Ok(format!("^({})\\.*$", escaped.join("|")))
     }
 
     /// Everything about the rule `id`.
@@ -676,6 +715,53 @@ mod tests {
             Linter::builtin().unwrap(),
             Settings::default(),
         ))
+    }
+
+    /// The published patterns say exactly what the API accepts, so a schema-driven client (or
+    /// fuzzer) never sends a "valid" request that is refused, nor an invalid one that passes.
+    #[test]
+    fn published_patterns_agree_with_what_requests_accept() {
+        let language = regex::Regex::new(LANGUAGE_PATTERN).unwrap();
+        for hint in [
+            "zh", "ZH", "zh-hans", "zh_Hant", "zh-TW", "zh-hk", "zh-cn", "zh-sg", "en", "En", "lv",
+            "", "zh-", "zh-hantx", "eng", "lv-lv", " en", "fr",
+        ] {
+            assert_eq!(
+                language.is_match(hint),
+                parse_language(hint).is_ok(),
+                "language {hint:?}"
+            );
+        }
+        let api = api();
+        let selectors = regex::Regex::new(&api.selector_pattern().unwrap()).unwrap();
+        for selector in [
+            "zh",
+            "zh.",
+            "zh.command",
+            "zh.command..",
+            "zh.command.you-must",
+            "en",
+            "zh.comm",
+            "",
+            ".",
+            "zh.command.you-must.x",
+            "zh.command.you_must",
+            "ZH",
+            "zh.*",
+            "category:blame",
+        ] {
+            let accepted = api
+                .check(&CheckRequest {
+                    rules: Some(vec![selector.to_string()]),
+                    ..CheckRequest::text("你必须先填表。")
+                })
+                .is_ok();
+            assert_eq!(
+                selectors.is_match(selector),
+                accepted,
+                "selector {selector:?}"
+            );
+        }
     }
 
     #[test]

@@ -56,7 +56,9 @@ pub struct Settings {
     pub max_passes: usize,
     /// The [`crate::baseline::key`] of each of the baseline's findings, hidden from every profile's report.
     pub baseline: Option<Arc<HashSet<String>>>,
-    /// How inputs are decoded and which of their parts are reply text.
+    /// How inputs are decoded and which of their parts are reply text. Keys or columns left
+    /// empty here are filled in per input from its profile's `[input.*]` tables
+    /// ([`Profile::read_options`]).
     pub read: DecodeOptions,
     /// `--include` / `--exclude` globs for directory walks (on top of each config's).
     pub walk: WalkFilters,
@@ -441,7 +443,9 @@ impl Session {
             }
         };
         outcome.fail_on = profile.fail_on;
-        let source = match inputs::read(input, &self.settings.stdin_name, &self.settings.read) {
+        let name = input.name(&self.settings.stdin_name);
+        let read = profile.read_options(&self.settings.read, &name);
+        let source = match inputs::read(input, &self.settings.stdin_name, &read) {
             Loaded::Text(source) => source,
             // Standard input under --fix must come back whole or fail: a filter that printed
             // nothing and exited 0 would replace the draft with nothing.

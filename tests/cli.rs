@@ -200,6 +200,69 @@ fn config_command_shows_each_setting_and_its_origin() {
     assert_eq!(origin("min-severity").as_deref(), Some("default"));
 }
 
+/// `[input.*]` tables show in `replylint config` as the file's, and a flag that replaces one as
+/// the command line's, while the tables it does not cover stay the file's.
+#[test]
+fn config_command_shows_where_input_mappings_come_from() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("replylint.toml"),
+        "[input.json]\nkeys = [\"macros[].body\"]\n[input.json.per-file]\n\"legacy/*.json\" = [\"**.text\"]\n\
+         [input.csv]\ncolumns = [\"answer\"]\n",
+    )
+    .unwrap();
+    let settings = |extra: &[&str]| -> Vec<serde_json::Value> {
+        let output = Command::cargo_bin("replylint")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["config", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        report["settings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|setting| setting["name"].as_str().unwrap().starts_with("input."))
+            .cloned()
+            .collect()
+    };
+    let from_file = settings(&[]);
+    assert_eq!(from_file.len(), 2, "{from_file:?}");
+    assert_eq!(from_file[0]["name"], "input.json");
+    assert_eq!(
+        from_file[0]["value"],
+        serde_json::json!({"keys": ["macros[].body"], "per-file": {"legacy/*.json": ["**.text"]}})
+    );
+    assert_eq!(from_file[1]["name"], "input.csv");
+    assert!(from_file
+        .iter()
+        .all(|setting| setting["origin"]["kind"] == "file"));
+
+    let with_flag = settings(&["--columns", "body"]);
+    let csv = with_flag.iter().find(|s| s["name"] == "input.csv").unwrap();
+    assert_eq!(csv["value"], serde_json::json!({"columns": ["body"]}));
+    assert_eq!(csv["origin"]["kind"], "flag");
+    let json = with_flag
+        .iter()
+        .find(|s| s["name"] == "input.json")
+        .unwrap();
+    assert_eq!(json["origin"]["kind"], "file");
+
+    let with_keys = settings(&["--keys", "**.body"]);
+    let names: Vec<&str> = with_keys
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["input.json", "input.yaml", "input.csv"]);
+    assert!(with_keys[..2]
+        .iter()
+        .all(|s| s["origin"]["kind"] == "flag"
+            && s["value"] == serde_json::json!({"keys": ["**.body"]})));
+}
+
 /// `--add-suppressions` silences today's findings with comments in the file's own syntax, so a
 /// second run is clean, and every character of the original survives.
 #[test]

@@ -1,5 +1,6 @@
 //! `replylint serve` through the real binary on a free loopback port: the endpoints, the
-//! OpenAPI document, JSON errors with the right status, and graceful shutdown on SIGTERM.
+//! OpenAPI document (also through schemathesis), JSON errors with the right status, and graceful
+//! shutdown on SIGTERM.
 
 mod support;
 
@@ -122,4 +123,72 @@ fn sigterm_shuts_down_cleanly() {
     assert!(killed.success());
     let exit = server.child.wait().unwrap();
     assert_eq!(exit.code(), Some(0));
+}
+
+/// schemathesis (`pip install schemathesis`) generates requests from `/openapi.json` and checks
+/// the server's answers against it: schema-valid requests accepted, invalid ones refused,
+/// statuses, content types and bodies as documented. Bounded by a fixed seed and a small number
+/// of examples per operation; skipped, saying so, when it is not installed.
+#[test]
+fn schemathesis_finds_the_server_as_its_openapi_document_says() {
+    let installed = Command::new("schemathesis")
+        .arg("--version")
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !installed {
+        eprintln!("SKIPPED: schemathesis is not installed (pip install schemathesis)");
+        return;
+    }
+    let server = Server::start(&[]);
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let work = tempfile::tempdir().unwrap();
+    let schemathesis = |location: &str, extra: &[&str]| {
+        let mut child = Command::new("schemathesis")
+            .args(["run", location, "--url", &base])
+            .args(["--checks", "all", "--seed", "1", "--max-examples", "15"])
+            .args(["--workers", "1", "--request-timeout", "10", "--no-color"])
+            .args(["--generation-database", "none"])
+            .args(extra)
+            .current_dir(work.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // A hung run must not hang the suite: give it a few minutes at most.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(240);
+        while child.try_wait().unwrap().is_none() {
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("schemathesis ran for over 4 minutes");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        let output = child.wait_with_output().unwrap();
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (output.status.code(), said)
+    };
+
+    // Guards the test: the document without the selector pattern (any string allowed as a rule
+    // selector) does not match the server, and schemathesis must say so.
+    let (_, mut document) = server.json("GET", "/openapi.json", "");
+    let items =
+        &mut document["components"]["schemas"]["CheckRequest"]["properties"]["rules"]["items"];
+    assert!(items["pattern"].is_string(), "{items}");
+    items.as_object_mut().unwrap().remove("pattern");
+    let loose = work.path().join("loose.json");
+    std::fs::write(&loose, document.to_string()).unwrap();
+    let (status, said) = schemathesis(
+        loose.to_str().unwrap(),
+        &["--phases", "coverage", "--include-path", "/v1/check"],
+    );
+    assert_ne!(status, Some(0), "a loose document went unnoticed:\n{said}");
+    assert!(said.contains("Schema-valid request rejected"), "{said}");
+
+    let (status, said) = schemathesis(&format!("{base}/openapi.json"), &[]);
+    assert_eq!(status, Some(0), "schemathesis found mismatches:\n{said}");
+    assert!(said.contains("No issues found"), "{said}");
 }

@@ -116,3 +116,102 @@ fn logs_from_the_builtin_packs_are_valid() {
         "an empty log",
     );
 }
+
+/// What the SARIF Multitool (`npm install -g @microsoft/sarif-multitool`), the SARIF SDK's own
+/// validator, says about a log: `(level, rule id)` of each of its results, or `None` when it is
+/// not installed or cannot run on this machine.
+fn multitool_verdict(dir: &Path, log: &[u8]) -> Option<Vec<(String, String)>> {
+    let input = dir.join("input.sarif");
+    let output = dir.join("verdict.sarif");
+    std::fs::write(&input, log).unwrap();
+    let _ = std::fs::remove_file(&output);
+    // The npm wrapper passes its arguments through a shell, so paths are given relative to
+    // `dir`, which holds nothing a shell would mangle.
+    let run = std::process::Command::new("sarif-multitool")
+        .args(["validate", "input.sarif", "--output", "verdict.sarif"])
+        .current_dir(dir)
+        .output()
+        .ok()?;
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    if !output.exists() {
+        // A log it cannot even deserialise makes it exit 1 without a verdict; anything else
+        // without a verdict means the tool itself did not run (no .NET runtime support).
+        assert!(
+            !said.contains("Analyzing"),
+            "the multitool could not read the log: {said}"
+        );
+        return None;
+    }
+    assert!(run.status.success(), "{said}");
+    let verdict: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&output).unwrap()).unwrap();
+    let results = verdict["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    Some(
+        results
+            .iter()
+            .map(|result| {
+                (
+                    result["level"].as_str().unwrap_or("warning").to_string(),
+                    result["ruleId"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn the_sarif_multitool_accepts_our_logs() {
+    let work = tempfile::tempdir().unwrap();
+    let tool_dir = work.path().join("multitool");
+    std::fs::create_dir(&tool_dir).unwrap();
+    // Guards the test: the tool must find the errors of a broken log, or its silence means
+    // nothing.
+    let broken = br#"{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x","version":"1"}},"results":[{"ruleId":"a","message":{"text":"a"},"locations":[{"physicalLocation":{"artifactLocation":{"uri":"a.txt"},"region":{"startLine":0}}}]}]}]}"#;
+    let Some(verdict) = multitool_verdict(&tool_dir, broken) else {
+        eprintln!(
+            "SKIPPED: the SARIF Multitool is not installed (npm install -g @microsoft/sarif-multitool)"
+        );
+        return;
+    };
+    assert!(
+        verdict.iter().any(|(level, _)| level == "error"),
+        "the multitool found nothing wrong with a broken log: {verdict:?}"
+    );
+
+    let library = work.path().join("library");
+    let drafts = [
+        ("en.txt", "Sorry for the delay. You must fill in the form. Calm down.\nI can't refund it unless you send it back.\n"),
+        ("zh/回复 1.txt", "你必须先填写这张表格。\n你搞错了。\n"),
+        ("macros.json", "{\"macros\": [{\"body\": \"你必须先填表。\"}]}\n"),
+        ("replies.md", "# Refunds\n\nSorry for the wait. Don't hesitate to ask.\n"),
+        ("faq.csv", "question,answer\nWhy?,你搞错了。\n"),
+    ];
+    for (name, text) in drafts {
+        let path = library.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    for (what, args) in [
+        ("a library of every format", vec!["."]),
+        ("an empty log", vec!["en.txt", "--select", "lv"]),
+    ] {
+        let log = sarif(&library, &args, "");
+        let parsed: serde_json::Value = serde_json::from_slice(&log).unwrap();
+        let driver = &parsed["runs"][0]["tool"]["driver"];
+        let verdict = multitool_verdict(&tool_dir, &log).expect("the multitool ran before");
+        let problems: Vec<&(String, String)> = verdict
+            .iter()
+            // Without a repository in Cargo.toml there is no home page to name: the one
+            // piece of advice (a warning, not an error) that is expected then.
+            .filter(|(_, rule)| !(rule == "SARIF2005" && driver["informationUri"].is_null()))
+            .collect();
+        assert!(problems.is_empty(), "{what}: {problems:?}");
+    }
+}

@@ -57,6 +57,7 @@ pub fn run(args: &CheckArgs) -> i32 {
     flags.min_severity = args.min_severity;
     flags.placeholders = args.placeholders.clone();
     flags.no_default_placeholders = args.no_default_placeholders;
+    args.structured.apply(&mut flags);
     let settings = Settings {
         mode,
         read: args.read_options(),

@@ -7,20 +7,19 @@ use replylint::inputs::Input;
 use replylint::session::{Session, Settings};
 
 use super::output::Messages;
-use super::{ConfigArgs, ConfigFormat, RuleSources, EXIT_CLEAN, EXIT_ERROR};
+use super::{ConfigArgs, ConfigFormat, InputArgs, RuleSources, EXIT_CLEAN, EXIT_ERROR};
 
 pub fn show(
     path: Option<&Path>,
     format: ConfigFormat,
     config: &ConfigArgs,
+    structured: &InputArgs,
     rules: &RuleSources,
 ) -> i32 {
     let messages = Messages::new(format == ConfigFormat::Json);
-    let session = match Session::configured(
-        config.discovery(),
-        config.overrides(rules),
-        Settings::default(),
-    ) {
+    let mut flags = config.overrides(rules);
+    structured.apply(&mut flags);
+    let session = match Session::configured(config.discovery(), flags, Settings::default()) {
         Ok(session) => session,
         Err(error) => return messages.profile_error(&error),
     };

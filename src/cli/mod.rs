@@ -61,6 +61,8 @@ enum Command {
         #[command(flatten)]
         config: ConfigArgs,
         #[command(flatten)]
+        structured: InputArgs,
+        #[command(flatten)]
         rules: RuleSources,
     },
     /// Explain a rule: what it flags, why, examples, rewrite, fix safety and source.
@@ -161,6 +163,33 @@ pub struct RuleSources {
     /// Do not load the built-in packs.
     #[arg(long)]
     pub no_builtin: bool,
+}
+
+/// What to lint in structured files: the flags of the config file's `[input.*]` tables.
+#[derive(Args, Clone, Default)]
+pub struct InputArgs {
+    /// In JSON and YAML, lint only the string values at PATH (`macros[].actions[].value`,
+    /// `**.body`); repeatable; replaces the config's [input.json] and [input.yaml] keys.
+    /// Default: every value that looks like prose.
+    #[arg(long = "keys", value_name = "PATH", value_parser = parse_key_path, help_heading = "Structured inputs")]
+    pub keys: Vec<KeyPath>,
+    /// In CSV and TSV, lint only the column with header NAME; repeatable; replaces the config's
+    /// [input.csv] columns. Default: columns named content, body, reply, text, message,
+    /// description, response or answer (or *_html).
+    #[arg(
+        long = "columns",
+        value_name = "NAME",
+        help_heading = "Structured inputs"
+    )]
+    pub columns: Vec<String>,
+}
+
+impl InputArgs {
+    /// Puts the flags where the profile of each config file picks them up.
+    pub fn apply(&self, overrides: &mut replylint::config::Overrides) {
+        overrides.keys = self.keys.clone();
+        overrides.columns = self.columns.clone();
+    }
 }
 
 /// Config file discovery and the settings every config file has, as flags (flags win).
@@ -293,18 +322,8 @@ pub struct CheckArgs {
     /// gb18030, big5, utf-16le; see docs/inputs.md.
     #[arg(long, value_name = "NAME", default_value = "auto", value_parser = parse_encoding)]
     pub encoding: EncodingChoice,
-    /// In JSON and YAML, lint only the string values at PATH (`macros[].actions[].value`,
-    /// `**.body`); repeatable. Default: every value that looks like prose.
-    #[arg(long = "keys", value_name = "PATH", value_parser = parse_key_path, help_heading = "Structured inputs")]
-    pub keys: Vec<KeyPath>,
-    /// In CSV and TSV, lint only the column with header NAME; repeatable. Default: columns named
-    /// content, body, reply, text, message, description, response or answer (or *_html).
-    #[arg(
-        long = "columns",
-        value_name = "NAME",
-        help_heading = "Structured inputs"
-    )]
-    pub columns: Vec<String>,
+    #[command(flatten)]
+    pub structured: InputArgs,
     /// Markdown fenced code blocks: skip, prose, or auto (lint fences with no language or
     /// text/markdown, skip those in a programming language).
     #[arg(long, value_name = "MODE", default_value = "auto", value_parser = parse_markdown_code, help_heading = "Structured inputs")]
@@ -427,10 +446,11 @@ impl CheckArgs {
         DecodeOptions {
             encoding: self.encoding,
             format: self.input_format,
+            // Keys and columns reach the extractors through each input's profile, where they
+            // replace the config file's `[input.*]` (see `InputArgs::apply`).
             selection: Arc::new(Selection {
-                keys: self.keys.clone(),
-                columns: self.columns.clone(),
                 markdown_code: self.markdown_code,
+                ..Selection::default()
             }),
         }
     }
@@ -463,8 +483,9 @@ pub fn run() -> i32 {
             path,
             format,
             config,
+            structured,
             rules,
-        } => config_cmd::show(path.as_deref(), format, &config, &rules),
+        } => config_cmd::show(path.as_deref(), format, &config, &structured, &rules),
         #[cfg(feature = "server")]
         Command::Mcp(args) => server_cmd::mcp(&args),
         #[cfg(feature = "server")]

@@ -3,6 +3,7 @@
 //! it. A config file and the flags resolve into a [`Profile`]: the compiled linter, the filter
 //! stage and the run settings that apply to the files under that config. See `docs/config.md`.
 
+pub mod inputs;
 pub mod selector;
 
 use std::collections::BTreeMap;
@@ -19,6 +20,8 @@ use crate::filter::{Filters, PerFileIgnore, Selection};
 use crate::linter::Linter;
 use crate::placeholder::Placeholders;
 use crate::rules::{RuleError, RuleSet, Severity};
+use crate::source::{DecodeOptions, KeyPath};
+pub use inputs::InputMappings;
 use selector::Selector;
 
 /// The names a config file may have, in the order they are looked for in each directory.
@@ -83,8 +86,8 @@ struct RawConfig {
     placeholders: Option<Vec<Spanned<String>>>,
     /// The JSON field or CSV column listing rules to ignore for its record.
     ignore_field: Option<Spanned<String>>,
-    /// Input mappings for structured formats (`[input.json] keys = […]`), read by the extractors.
-    input: Option<toml::Table>,
+    /// What to lint in structured files (`[input.json] keys = […]`), see [`inputs`].
+    input: Option<inputs::RawInputs>,
 }
 
 /// A parsed config file.
@@ -129,11 +132,6 @@ impl ConfigFile {
             text,
             raw,
         })
-    }
-
-    /// The input mappings of the structured formats, as written (`[input.*]`).
-    pub fn input(&self) -> Option<&toml::Table> {
-        self.raw.input.as_ref()
     }
 }
 
@@ -181,6 +179,11 @@ pub struct Overrides {
     /// The record-level ignore field or column (replaces the config file's).
     pub ignore_field: Option<String>,
     pub no_default_placeholders: bool,
+    /// `--keys`: the JSON and YAML values to lint (replaces every `[input.json]` and
+    /// `[input.yaml]` key).
+    pub keys: Vec<KeyPath>,
+    /// `--columns`: the CSV and TSV columns to lint (replaces every `[input.csv]` column).
+    pub columns: Vec<String>,
 }
 
 /// Where the value of a setting came from, for `replylint config`.
@@ -223,6 +226,9 @@ pub struct Profile {
     pub config: Option<ConfigFile>,
     include: Option<GlobSet>,
     exclude: Option<GlobSet>,
+    /// What to lint in structured files: the `[input.*]` tables, or the `--keys` and `--columns`
+    /// flags that replace them.
+    pub inputs: InputMappings,
     /// The settings in effect and where each came from.
     pub effective: Vec<Effective>,
 }
@@ -237,6 +243,7 @@ impl Profile {
             config: None,
             include: None,
             exclude: None,
+            inputs: InputMappings::default(),
             effective: Vec::new(),
         }
     }
@@ -546,6 +553,25 @@ impl Profile {
                 file_origin(),
             );
         }
+
+        // What to lint in structured files: the file's `[input.*]`, with each flag replacing the
+        // formats it covers.
+        let mut input_mappings = match (&config, raw.and_then(|raw| raw.input.as_ref())) {
+            (Some(file), Some(written)) => InputMappings::compile(file, written)?,
+            _ => InputMappings::default(),
+        };
+        input_mappings.replace_with_flags(&flags.keys, &flags.columns);
+        for (name, value, from_flag) in input_mappings.describe() {
+            note(
+                name,
+                value,
+                if from_flag {
+                    Origin::Flag
+                } else {
+                    file_origin()
+                },
+            );
+        }
         Ok(Profile {
             linter: Linter::new(rules).with_placeholders(placeholders),
             filters,
@@ -553,8 +579,23 @@ impl Profile {
             config,
             include,
             exclude,
+            inputs: input_mappings,
             effective,
         })
+    }
+
+    /// How to read the input named `name` under this profile: `read` (the session's options)
+    /// with the `[input.*]` keys or columns for its format filled in where `read` chose none.
+    /// Borrowed unchanged when nothing applies.
+    pub fn read_options<'a>(
+        &self,
+        read: &'a DecodeOptions,
+        name: &str,
+    ) -> std::borrow::Cow<'a, DecodeOptions> {
+        match self.inputs.read_options(read, name) {
+            Some(options) => std::borrow::Cow::Owned(options),
+            None => std::borrow::Cow::Borrowed(read),
+        }
     }
 
     /// Whether a file met in a directory walk is checked under this profile's include/exclude

@@ -207,8 +207,10 @@ async fn playground() -> impl IntoResponse {
     )
 }
 
-async fn openapi_document() -> Json<serde_json::Value> {
-    Json(openapi())
+async fn openapi_document(
+    State(state): State<AppState>,
+) -> Result<Json<serde_json::Value>, HttpError> {
+    state.answer(openapi_for).await
 }
 
 async fn not_found() -> HttpError {
@@ -287,6 +289,19 @@ async fn shutdown_signal() {
 
 /// The OpenAPI 3.0 document of the server, its schemas generated from the same types the
 /// handlers decode and encode, so it cannot drift from them.
+/// The OpenAPI document of a server over `api`: [`openapi`] with the rule selectors of its
+/// rules in effect, so that a request the document allows is one the server accepts.
+pub fn openapi_for(api: &Api) -> Result<serde_json::Value, ApiError> {
+    let pattern = api.selector_pattern()?;
+    let mut document = openapi();
+    for request in ["CheckRequest", "FixRequest"] {
+        let items = &mut document["components"]["schemas"][request]["properties"]["rules"]["items"];
+        items["pattern"] = pattern.clone().into();
+    }
+    Ok(document)
+}
+
+/// The OpenAPI 3.0 document of the API, whatever the rules: `rules` entries are any string.
 pub fn openapi() -> serde_json::Value {
     use serde_json::json;
     let mut generator = schemars::generate::SchemaSettings::openapi3().into_generator();
@@ -345,7 +360,7 @@ pub fn openapi() -> serde_json::Value {
                 "summary": "The rules in effect",
                 "parameters": [
                     {"name": "language", "in": "query", "required": false,
-                     "schema": {"type": "string", "enum": ["zh", "zh-hans", "zh-hant", "en", "lv"]}},
+                     "schema": {"type": "string", "pattern": crate::api::LANGUAGE_PATTERN}},
                     {"name": "category", "in": "query", "required": false,
                      "schema": {"type": "string"}}
                 ],
