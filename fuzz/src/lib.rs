@@ -213,7 +213,7 @@ pub fn fix(data: &[u8]) {
 ///    over the sentence's end mark, which a rewrite ending in `?` replaces), so every other
 ///    character of the input outside the findings' matched text survives, in order;
 /// 3. no fix deletes a placeholder, and no fix of a built-in rule deletes a digit or an `@`:
-///    what it replaces that holds one, its replacement holds too (a user's pattern rule may
+///    what it replaces that holds one, its replacement holds too (perhaps elsewhere in it) (a user's pattern rule may
 ///    match digits on purpose and rewrite them away, as `tests/fixtures/fix/pack` does);
 /// 4. fixing again changes nothing (when the run settled);
 /// 5. the result still reads in its format, and where an independent parser accepted the input
@@ -299,7 +299,7 @@ pub fn check_fix(linter: &Linter, source: &Source, level: FixLevel, builtin_rule
             .filter(|&c| kept(c))
             .collect();
         assert!(
-            is_subsequence(&before, &after),
+            is_sub_multiset(&before, &after),
             "{}: {:?} -> {:?} drops digits or an address",
             fix.rule.id,
             fix.original,
@@ -433,9 +433,19 @@ fn without_escapes(text: &str) -> String {
     out
 }
 
-fn is_subsequence(needle: &[char], haystack: &[char]) -> bool {
-    let mut rest = haystack.iter();
-    needle.iter().all(|c| rest.any(|h| h == c))
+/// Whether every character of `needle` occurs in `haystack` at least as often. Order is not
+/// asked for: a rewrite may reorder its clause (`我不能给你X,除非你Y` becomes `如果您Y，我就能帮您X`;
+/// fuzz regression `fix/reordered-clause-digits`).
+fn is_sub_multiset(needle: &[char], haystack: &[char]) -> bool {
+    let mut counts: HashMap<char, isize> = HashMap::new();
+    for &c in haystack {
+        *counts.entry(c).or_default() += 1;
+    }
+    needle.iter().all(|c| {
+        let count = counts.entry(*c).or_default();
+        *count -= 1;
+        *count >= 0
+    })
 }
 
 /// The target of a name, for replaying saved inputs.
