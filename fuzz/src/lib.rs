@@ -273,11 +273,12 @@ pub fn check_fix(linter: &Linter, source: &Source, level: FixLevel, builtin_rule
             // the sentence's own end mark right after the finding.
             let inside = findings.iter().any(|(span, range)| {
                 *range == fix.range
-                    && span.start <= range.start
-                    && (range.end <= span.end
-                        || input[span.end..range.end]
-                            .chars()
-                            .all(replylint::rules::template::is_sentence_punctuation))
+                    && ((span.start <= range.start
+                        && (range.end <= span.end
+                            || input[span.end..range.end]
+                                .chars()
+                                .all(replylint::rules::template::is_sentence_punctuation)))
+                        || requoted_cell(source.format(), input, span, &fix.replacement))
             });
             assert!(
                 inside,
@@ -336,6 +337,22 @@ pub fn check_fix(linter: &Linter, source: &Source, level: FixLevel, builtin_rule
     if outcome.changed() {
         still_parses(source, input, &outcome.text);
     }
+}
+
+/// A CSV or TSV cell that has to be quoted for its new text is replaced whole: the text around
+/// the finding then comes back inside the replacement, only quoted (fuzz regression
+/// `fix/csv-cell-requoted`).
+fn requoted_cell(format: Format, input: &str, span: &Range<usize>, replacement: &str) -> bool {
+    if !matches!(format, Format::Csv | Format::Tsv) {
+        return false;
+    }
+    let unquoted = |text: &str| text.replace('"', "");
+    let line_start = input[..span.start].rfind('\n').map_or(0, |at| at + 1);
+    let cell_start = input[line_start..span.start]
+        .rfind([',', '\t'])
+        .map_or(line_start, |at| line_start + at + 1);
+    let before = unquoted(&input[cell_start..span.start]);
+    replacement.starts_with('"') && unquoted(replacement).starts_with(&before)
 }
 
 fn still_parses(source: &Source, input: &str, output: &str) {
