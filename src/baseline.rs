@@ -101,10 +101,11 @@ impl Baseline {
     /// Reads a baseline file.
     pub fn read(path: &Path) -> Result<Baseline, BaselineError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
-            path: name.clone(),
-            source,
-        })?;
+        let text =
+            crate::inputs::read_regular_to_string(path).map_err(|source| BaselineError::Read {
+                path: name.clone(),
+                source,
+            })?;
         let baseline: Baseline =
             serde_json::from_str(&text).map_err(|error| BaselineError::Parse {
                 path: name.clone(),

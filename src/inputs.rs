@@ -75,6 +75,9 @@ pub enum SkipReason {
     /// Not text (a binary file met in a directory walk), with what gave it away.
     #[error("skipped: {0}")]
     Binary(String),
+    /// A FIFO, socket or device met in a directory walk: never opened.
+    #[error("skipped: {0}")]
+    NotRegular(String),
 }
 
 /// Why an input could not be checked.
@@ -177,8 +180,13 @@ fn walk(
     );
 }
 
+/// A walked entry with a text extension that is a file: a regular one, or a FIFO, socket or
+/// device, which [`read`] then passes over with a note instead of opening (a silent skip would
+/// look like a pass). Symbolic links are not followed in a walk.
 fn is_text_file(entry: &ignore::DirEntry) -> bool {
-    entry.file_type().is_some_and(|kind| kind.is_file())
+    entry
+        .file_type()
+        .is_some_and(|kind| !kind.is_dir() && !kind.is_symlink())
         && entry
             .path()
             .extension()
@@ -198,13 +206,17 @@ pub fn read(input: &Input, stdin_name: &str, options: &DecodeOptions) -> Loaded 
                 .read_to_end(&mut bytes)
                 .map(|_| bytes)
         }
-        Input::File(path) | Input::Found(path) => std::fs::read(path),
-    };
-    let bytes = match read {
-        Ok(bytes) => bytes,
-        Err(error) => return Loaded::Failed(name, InputError::Read(error)),
+        Input::File(path) | Input::Found(path) => read_regular(path),
     };
     let walked = matches!(input, Input::Found(_));
+    let bytes = match read {
+        Ok(bytes) => bytes,
+        // Only `read_regular` says InvalidInput: not a regular file.
+        Err(error) if walked && error.kind() == std::io::ErrorKind::InvalidInput => {
+            return Loaded::Skipped(name, SkipReason::NotRegular(error.to_string()))
+        }
+        Err(error) => return Loaded::Failed(name, InputError::Read(error)),
+    };
     match Source::from_bytes(name, bytes, options) {
         Ok(source) => Loaded::Text(source),
         Err(error) if error.is_binary() && walked => {
@@ -212,6 +224,78 @@ pub fn read(input: &Input, stdin_name: &str, options: &DecodeOptions) -> Loaded 
         }
         Err(error) => Loaded::Failed(error.location(), InputError::Decode(Box::new(error))),
     }
+}
+
+/// The bytes of the regular file at `path` (a symbolic link is followed). Anything else, a FIFO
+/// or socket named `reply.txt`, a device, a directory, is refused without a read, so that a
+/// hostile path cannot block a run forever or stream without end: the file is opened
+/// non-blocking (opening a FIFO with no writer would otherwise wait for one) and its type is
+/// checked on the open handle, so nothing can be swapped in between the check and the read.
+pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    #[cfg(not(target_os = "linux"))]
+    check_regular(&std::fs::metadata(path)?)?;
+    let mut file = options.open(path)?;
+    let metadata = file.metadata()?;
+    check_regular(&metadata)?;
+    // Regular files ignore O_NONBLOCK; the hint only sizes the buffer.
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// [`read_regular`], as UTF-8 text (config and baseline files).
+pub fn read_regular_to_string(path: &Path) -> std::io::Result<String> {
+    String::from_utf8(read_regular(path)?).map_err(|error| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "not valid UTF-8 (byte offset {})",
+                error.utf8_error().valid_up_to()
+            ),
+        )
+    })
+}
+
+fn check_regular(metadata: &std::fs::Metadata) -> std::io::Result<()> {
+    if metadata.is_file() {
+        return Ok(());
+    }
+    let kind = if metadata.is_dir() {
+        "a directory"
+    } else {
+        special_kind(metadata)
+    };
+    Err(std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        format!("{kind}, not a regular file; only regular files are read"),
+    ))
+}
+
+#[cfg(unix)]
+fn special_kind(metadata: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let kind = metadata.file_type();
+    if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_block_device() || kind.is_char_device() {
+        "a device"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: &std::fs::Metadata) -> &'static str {
+    "a special file"
 }
 
 #[cfg(test)]
@@ -305,5 +389,25 @@ mod tests {
         let utf8 = dir.path().join("u.txt");
         std::fs::write(&utf8, "你好").unwrap();
         assert!(matches!(read_file(&utf8, false), Loaded::Text(_)));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_unread_instead_of_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("reply.txt");
+        let status = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !status.is_ok_and(|status| status.success()) {
+            eprintln!("SKIPPED: mkfifo is not available");
+            return;
+        }
+        // No writer ever opens it: a blocking open or read would hang this test.
+        let error = read_regular(&fifo).unwrap_err();
+        assert!(
+            error.to_string().contains("a FIFO, not a regular file"),
+            "{error}"
+        );
+        let error = read_regular(dir.path()).unwrap_err();
+        assert!(error.to_string().contains("a directory"), "{error}");
     }
 }

@@ -103,7 +103,7 @@ pub struct ConfigFile {
 impl ConfigFile {
     /// Reads and parses a config file (not yet checked against the rules).
     pub fn read(path: &Path) -> Result<ConfigFile, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|error| ConfigError {
+        let text = crate::inputs::read_regular_to_string(path).map_err(|error| ConfigError {
             origin: path.display().to_string(),
             text: Arc::from(""),
             span: 0..0,

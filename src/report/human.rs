@@ -156,7 +156,17 @@ impl<'a> Excerpt<'a> {
             excerpt.push_str(ELLIPSIS);
         }
         let lead = excerpt.len();
-        excerpt.push_str(&text[from..to]);
+        // Control characters are shown as spaces: a lone CR would send the terminal back to the
+        // start of the line and overwrite what was printed, an ESC would start an escape
+        // sequence the draft's author chose. Each is one byte, as a space is, so offsets into
+        // the excerpt stay those of the source.
+        excerpt.extend(text[from..to].chars().map(|c| {
+            if c.is_ascii_control() && c != '\n' && c != '\t' {
+                ' '
+            } else {
+                c
+            }
+        }));
         if to < last.end {
             excerpt.push_str(ELLIPSIS);
         }
@@ -379,5 +389,25 @@ mod tests {
         let two_lines = format!("{text}\nI can't do that.\n");
         let output = rendered(&two_lines);
         assert!(output.contains("draft.txt:2:1"), "{output}");
+    }
+
+    #[test]
+    fn control_characters_in_a_line_are_shown_as_spaces() {
+        // A lone CR would make the terminal overwrite the line; an ESC would start a sequence.
+        let output = rendered("Fine.\rI can't do that.\x1b[2J\n");
+        assert!(
+            !output.contains('\r') && !output.contains('\x1b'),
+            "{output:?}"
+        );
+        assert!(
+            output.contains("1 │ Fine. I can't do that. [2J\n"),
+            "{output}"
+        );
+        let underline = output.lines().find(|line| line.contains('^')).unwrap();
+        assert_eq!(
+            underline.chars().position(|c| c == '^'),
+            Some(10),
+            "{output}"
+        );
     }
 }

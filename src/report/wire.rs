@@ -76,11 +76,72 @@ impl Finding {
     }
 
     /// The wire forms of one source's diagnostics, sharing one line index.
+    ///
+    /// The fixes of one answer never overlap, so a program may apply all of them at once: where
+    /// two would, the one taken first in the fixer's order (by start, end, then rule id) keeps
+    /// its fix and the other finding is sent without one (it gets it back in a check of the
+    /// text after that fix, as `--fix` does in its next pass).
     pub fn all(source: &Source, diagnostics: &[Diagnostic]) -> Vec<Finding> {
         let index = LineIndex::new(&source.text);
-        diagnostics
+        let mut findings: Vec<Finding> = diagnostics
             .iter()
             .map(|diagnostic| Finding::new(source, &index, diagnostic))
-            .collect()
+            .collect();
+        let mut order: Vec<usize> = (0..findings.len())
+            .filter(|&at| findings[at].fix.is_some())
+            .collect();
+        let key = |finding: &Finding| {
+            let fix = finding
+                .fix
+                .as_ref()
+                .map_or((0, 0), |fix| (fix.start, fix.end));
+            (fix, finding.rule.clone())
+        };
+        order.sort_by_key(|&at| key(&findings[at]));
+        let mut taken_end = 0;
+        for at in order {
+            let Some(fix) = &findings[at].fix else {
+                continue;
+            };
+            if fix.start < taken_end {
+                findings[at].fix = None;
+            } else {
+                taken_end = fix.end;
+            }
+        }
+        findings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Linter;
+
+    #[test]
+    fn the_fixes_of_one_answer_never_overlap() {
+        // The clause of 你必须 runs over 你搞错了, whose own fix lies inside it.
+        let source = Source::new("draft", "你必须先填表你搞错了");
+        let diagnostics = Linter::builtin().unwrap().check(&source);
+        let with_fix = diagnostics.iter().filter(|d| d.fix.is_some()).count();
+        let findings = Finding::all(&source, &diagnostics);
+        let mut fixes: Vec<(usize, usize)> = findings
+            .iter()
+            .filter_map(|finding| finding.fix.as_ref().map(|fix| (fix.start, fix.end)))
+            .collect();
+        fixes.sort();
+        assert!(
+            fixes.windows(2).all(|pair| pair[0].1 <= pair[1].0),
+            "{fixes:?}"
+        );
+        assert!(
+            fixes.len() < with_fix,
+            "the engine's fixes overlapped: {with_fix}"
+        );
+        assert_eq!(
+            findings.len(),
+            diagnostics.len(),
+            "every finding is still sent"
+        );
     }
 }

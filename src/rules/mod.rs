@@ -400,8 +400,8 @@ impl RuleSet {
             files.into_iter().partition(|path| is_classes_file(path));
         let mut shared = SharedClasses::builtin().clone();
         for path in class_files {
-            let text =
-                std::fs::read_to_string(&path).map_err(|error| io_rule_error(&path, &error))?;
+            let text = crate::inputs::read_regular_to_string(&path)
+                .map_err(|error| io_rule_error(&path, &error))?;
             let (language, classes) = load_classes(&text, PackOrigin::File(path))?;
             shared.extend(&language, &classes);
         }
@@ -411,8 +411,8 @@ impl RuleSet {
         let packs: Vec<Result<RulePack, RuleError>> = pack_files
             .into_par_iter()
             .map(|path| {
-                let text =
-                    std::fs::read_to_string(&path).map_err(|error| io_rule_error(&path, &error))?;
+                let text = crate::inputs::read_regular_to_string(&path)
+                    .map_err(|error| io_rule_error(&path, &error))?;
                 load_pack_with(&text, PackOrigin::File(path), &shared)
             })
             .collect();

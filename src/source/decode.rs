@@ -252,7 +252,7 @@ pub fn decode(
     }
 
     if let Some(offset) = memchr::memchr(0, bytes) {
-        if let Some(inner) = utf16_without_bom(bytes) {
+        if let Some(inner) = utf16_without_bom(bytes).filter(|_| !stray_nuls(bytes)) {
             return Err(SourceError::Utf16WithoutBom {
                 name: name.to_string(),
                 encoding: inner.name(),
@@ -414,6 +414,22 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
         })
 }
 
+/// Whether the NUL bytes of `bytes` are strays in 8-bit text rather than the halves of UTF-16
+/// units: few of them (UTF-16 of ASCII text is half NULs), and the rest valid UTF-8. Pairs of
+/// ASCII letters read as UTF-16 land among the CJK ideographs, so `Sorry\0` alone would
+/// otherwise pass for UTF-16.
+fn stray_nuls(bytes: &[u8]) -> bool {
+    let sniff = &bytes[..bytes.len().min(SNIFF_LEN)];
+    let nuls = memchr::memchr_iter(0, sniff).count();
+    let rest: Vec<u8> = sniff.iter().copied().filter(|&byte| byte != 0).collect();
+    let valid = match std::str::from_utf8(&rest) {
+        Ok(_) => true,
+        // A character cut at the end of the sniffed prefix is still text.
+        Err(error) => error.error_len().is_none(),
+    };
+    valid && nuls * 16 < sniff.len()
+}
+
 fn is_plausible_text(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | ' '..='~')
         || matches!(c as u32,
@@ -512,6 +528,11 @@ mod tests {
         assert!(matches!(
             auto(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
             Err(SourceError::Binary { .. })
+        ));
+        // Letter pairs read as UTF-16 look like CJK; one stray NUL must not make text UTF-16.
+        assert!(matches!(
+            auto(b"Sorry for the wait\0."),
+            Err(SourceError::Binary { offset: 18, .. })
         ));
         match auto(b"ok\nab\xC4\xE3\xBA\xC3") {
             Err(SourceError::InvalidUtf8 {

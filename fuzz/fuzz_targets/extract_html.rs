@@ -1,0 +1,6 @@
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| replylint_fuzz::extract(
+    replylint::source::Format::Html,
+    data
+));
