@@ -85,12 +85,12 @@ fn generate(root: &Path) -> String {
          use super::builtin::{{ClassesData, PackData}};\n\
          use super::pattern::Pattern;\n\
          use super::template::{{Template, TemplatePart}};\n\
-         use crate::matcher::{{Entry, LiteralTables}};\n\
          #[allow(unused_imports)]\n\
          use super::{{\n    \
          ClassUse, Examples, FixSafety, List, Literals, Reach, Rule, RuleKind, Sequence, Severity,\n    \
          Unless, WordBreaks,\n\
-         }};\n\n\
+         }};\n\
+         use crate::matcher::{{Entry, LiteralTables}};\n\n\
          #[rustfmt::skip]\n\
          pub(crate) static BUILTIN_PACKS: &[PackData] = &["
     );

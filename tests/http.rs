@@ -26,10 +26,10 @@ fn endpoints_answer_and_errors_are_json_with_the_right_status() {
     let (status, fixed) = server.json(
         "POST",
         "/v1/fix",
-        r#"{"text":"You must wait.","unsafe":true}"#,
+        r#"{"text":"Sorry for the delay.","unsafe":true}"#,
     );
     assert_eq!(status, 200);
-    assert_eq!(fixed["text"], "Please wait.");
+    assert_eq!(fixed["text"], "Thank you for your patience.");
 
     let (status, rules) = server.json("GET", "/v1/rules?language=lv", "");
     assert_eq!(status, 200);

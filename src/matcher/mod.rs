@@ -202,7 +202,12 @@ impl Matcher {
                     for &part in literals.owners(found.entry, Role::Part) {
                         part_hits.entry(part).or_default().push(range.clone());
                     }
-                    for role in [Role::Unless, Role::Subject, Role::NotSubject, Role::Exception] {
+                    for role in [
+                        Role::Unless,
+                        Role::Subject,
+                        Role::NotSubject,
+                        Role::Exception,
+                    ] {
                         for &rule in literals.owners(found.entry, role) {
                             context.push(rule, role, range.clone());
                         }
@@ -211,14 +216,7 @@ impl Matcher {
             }
             context.sort();
             occurrences.retain(|found| !literals.phrase_of(found.entry).is_empty());
-            self.find_phrases(
-                literals,
-                text,
-                &view,
-                &context,
-                occurrences,
-                &mut matches,
-            );
+            self.find_phrases(literals, text, &view, &context, occurrences, &mut matches);
         }
         self.find_patterns(text, &view, &context, pattern_starts, &mut matches);
         if !part_hits.is_empty() {
@@ -458,8 +456,7 @@ impl Matcher {
                     }
                 }
                 let range = first.start..end;
-                let Some(severity) =
-                    self.verdict(reference.rule, haystack, context, &range, None)
+                let Some(severity) = self.verdict(reference.rule, haystack, context, &range, None)
                 else {
                     continue;
                 };
