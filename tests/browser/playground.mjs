@@ -105,8 +105,9 @@ try {
   assert.equal(await page.evaluate(() => document.activeElement.id), "language");
   await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement.id), "draft");
-  await page.keyboard.type("You must fill in the form first.");
-  await page.locator('#findings > li[data-rule="en.command.you-must"]').waitFor();
+  // A draft whose finding has a rewrite (an order has only suggestions to consider).
+  await page.keyboard.type("Sorry for the delay.");
+  await page.locator('#findings > li[data-rule="en.positive.thanks-for-patience"]').waitFor();
   await page.keyboard.press("Tab");
   const focused = await page.evaluate(() => ({
     cls: document.activeElement.className,
