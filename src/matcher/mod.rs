@@ -86,6 +86,9 @@ impl Matcher {
 
     fn build(rules: Vec<Arc<Rule>>, tables: Option<&'static LiteralTables>) -> Matcher {
         let mut literals: Vec<(&RuleText, Role, usize)> = Vec::new();
+        // Generated tables already hold every literal's owners; the triples are only the input
+        // of a searcher built here.
+        let collect = tables.is_none();
         let mut unfiltered_patterns = Vec::new();
         let mut rewrite_literals = Vec::with_capacity(rules.len());
 
@@ -97,7 +100,9 @@ impl Matcher {
             if rule.behaviour().keys(rule, &mut keys) == Scan::Everywhere {
                 unfiltered_patterns.push(rule_index);
             }
-            literals.extend(keys.drain(..).map(|(key, role)| (key, role, rule_index)));
+            if collect {
+                literals.extend(keys.drain(..).map(|(key, role)| (key, role, rule_index)));
+            }
             for (index, sequence) in rule.sequences.iter().enumerate() {
                 sequences.push(SequenceRef {
                     rule: rule_index,
@@ -105,7 +110,9 @@ impl Matcher {
                     first_part: part_count,
                 });
                 for part in &sequence.parts {
-                    literals.extend(part.iter().map(|key| (key, Role::Part, part_count)));
+                    if collect {
+                        literals.extend(part.iter().map(|key| (key, Role::Part, part_count)));
+                    }
                     part_count += 1;
                 }
             }
@@ -118,7 +125,7 @@ impl Matcher {
                 (Some(&rule.unless_subject.keys), Role::NotSubject),
                 (Some(&rule.normalized_exceptions), Role::Exception),
             ];
-            for (keys, role) in conditions {
+            for (keys, role) in conditions.into_iter().filter(|_| collect) {
                 literals.extend(
                     keys.into_iter()
                         .flatten()
