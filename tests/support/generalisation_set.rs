@@ -28,8 +28,10 @@ use serde::Deserialize;
 
 /// The folders under `tests/generalisation/`, in report order.
 /// `holdout` was written together with `dev`, and `final` later, while the packs were rewritten;
-/// both by writers who never saw the rules, and neither is ever used to tune them.
-pub const SETS: [&str; 3] = ["dev", "holdout", "final"];
+/// both by writers who never saw the rules, and neither is ever used to tune them. `dev2` was
+/// written blind after that; its first-sight score is recorded in docs/rule-quality.md, and after
+/// that it is tuned on like `dev`.
+pub const SETS: [&str; 4] = ["dev", "dev2", "holdout", "final"];
 
 /// Where the sets live in this checkout.
 pub fn sets_root() -> PathBuf {
@@ -184,6 +186,16 @@ pub fn minimums(set: &str) -> Option<Minimums> {
             ],
             hong_kong_per_label: 25,
             bad_per_theme: 3,
+        }),
+        "dev2" => Some(Minimums {
+            per_file: &[
+                ("zh-hans", 120, 120),
+                ("zh-hant", 90, 90),
+                ("en", 120, 120),
+                ("lv", 70, 70),
+            ],
+            hong_kong_per_label: 35,
+            bad_per_theme: 4,
         }),
         "holdout" => Some(Minimums {
             per_file: &[
