@@ -306,11 +306,21 @@ fn load_dir_leniently(dir: &Path) -> Result<RuleSet, String> {
 }
 
 /// Exactly the literal phrases of the rules, as written: no normalisation.
+/// Every literal the engine must find for the rules' phrases: the phrases with their classes
+/// expanded and folded (`normalized_phrases`), and every variant of every part of a phrase with
+/// gaps. A phrase as written (`{you}{…2}{must}`) is not a literal, so the bare scan looks for
+/// what it stands for.
 fn literal_phrases(rules: &RuleSet) -> Vec<String> {
     let mut seen = HashSet::new();
     rules
         .rules()
-        .flat_map(|rule| rule.phrases.iter())
+        .flat_map(|rule| {
+            let parts = rule
+                .sequences
+                .iter()
+                .flat_map(|sequence| sequence.parts.iter().flat_map(|part| part.iter()));
+            rule.normalized_phrases.iter().chain(parts)
+        })
         .filter(|phrase| seen.insert(&phrase[..]))
         .map(|phrase| phrase.to_string())
         .collect()
@@ -521,22 +531,37 @@ fn scaled_rules(base: &RuleSet, corpus: &Corpus) -> Result<Scaled, String> {
         latin,
         cjk,
     };
-    let mut yaml_by_language: Vec<(String, String)> = Vec::new();
+    // One synthetic pack per pack under test, so that each copy sees the classes its original
+    // saw: a pack's own classes are written out again; the language's come with the language.
+    let mut yaml_by_pack: Vec<(String, String)> = Vec::new();
     let mut synthetic_phrases = 0;
     for (rule_index, rule) in base.rules().enumerate() {
-        let position = match yaml_by_language
+        let position = match yaml_by_pack
             .iter()
-            .position(|(language, _)| language[..] == rule.language[..])
+            .position(|(pack, _)| pack[..] == rule.pack[..])
         {
             Some(position) => position,
             None => {
-                let pack = format!(
-                    "pack: synthetic-{}\nlanguage: {}\nrules:\n",
-                    yaml_by_language.len(),
+                let mut pack = format!(
+                    "pack: synthetic-{}\nlanguage: {}\nclasses:\n",
+                    yaml_by_pack.len(),
                     rule.language
                 );
-                yaml_by_language.push((rule.language.to_string(), pack));
-                yaml_by_language.len() - 1
+                let mut written = HashSet::new();
+                for class in base
+                    .rules()
+                    .filter(|other| other.pack == rule.pack)
+                    .flat_map(|other| other.classes.iter())
+                {
+                    if written.insert(class.name.to_string()) {
+                        let members: Vec<String> =
+                            class.members.iter().map(|m| m.to_string()).collect();
+                        let _ = writeln!(pack, "  {}: {}", class.name, yaml_list(&members));
+                    }
+                }
+                pack.push_str("rules:\n");
+                yaml_by_pack.push((rule.pack.to_string(), pack));
+                yaml_by_pack.len() - 1
             }
         };
         for copy in 0..SCALE {
@@ -549,13 +574,13 @@ fn scaled_rules(base: &RuleSet, corpus: &Corpus) -> Result<Scaled, String> {
                 let joiner = if chinese { "" } else { " " };
                 format!("{word}{joiner}(?:{pattern})")
             });
-            let yaml = &mut yaml_by_language[position].1;
+            let yaml = &mut yaml_by_pack[position].1;
             write_rule(yaml, rule, rule_index, copy, &phrases, pattern.as_deref());
         }
     }
     let mut rules = base.clone();
-    for (language, yaml) in &yaml_by_language {
-        let origin = PackOrigin::File(format!("<synthetic {language}>").into());
+    for (pack, yaml) in &yaml_by_pack {
+        let origin = PackOrigin::File(format!("<synthetic copy of {pack}>").into());
         let pack = load_pack(yaml, origin).map_err(|error| format!("synthetic pack: {error}"))?;
         rules
             .add(pack)
@@ -564,7 +589,7 @@ fn scaled_rules(base: &RuleSet, corpus: &Corpus) -> Result<Scaled, String> {
     Ok(Scaled {
         rules,
         phrases: synthetic_phrases,
-        yaml: yaml_by_language.into_iter().map(|(_, yaml)| yaml).collect(),
+        yaml: yaml_by_pack.into_iter().map(|(_, yaml)| yaml).collect(),
     })
 }
 
@@ -573,7 +598,7 @@ struct Scaled {
     rules: RuleSet,
     /// Literal phrases in the synthetic packs.
     phrases: usize,
-    /// The synthetic packs' YAML, one text per language, for `replylint check --rules`.
+    /// The synthetic packs' YAML, one text per pack under test, for `replylint check --rules`.
     yaml: Vec<String>,
 }
 
@@ -617,10 +642,10 @@ fn write_rule(
     phrases: &[String],
     pattern: Option<&str>,
 ) {
-    let quote = |text: &str| serde_json::to_string(text).expect("strings serialise");
-    let list = |items: &[String]| {
-        let quoted: Vec<String> = items.iter().map(|item| quote(item)).collect();
-        format!("[{}]", quoted.join(", "))
+    let quote = yaml_quote;
+    let list = yaml_list;
+    let written = |texts: &replylint::rules::Texts| -> Vec<String> {
+        texts.iter().map(|text| text.to_string()).collect()
     };
     let _ = writeln!(yaml, "  - id: synthetic.r{rule_index}-c{copy}");
     let _ = writeln!(yaml, "    kind: {}", rule.kind.as_str());
@@ -650,6 +675,29 @@ fn write_rule(
         let exceptions: Vec<String> = rule.exceptions.iter().map(|e| e.to_string()).collect();
         let _ = writeln!(yaml, "    exceptions: {}", list(&exceptions));
     }
+    if let Some(unless) = &rule.unless {
+        let reach = match unless.reach {
+            replylint::rules::Reach::Sentence => "sentence",
+            replylint::rules::Reach::NextSentence => "next-sentence",
+        };
+        let then = unless.then.map_or("skip", |severity| severity.as_str());
+        let _ = writeln!(
+            yaml,
+            "    unless: {{ phrases: {}, reach: {reach}, then: {then} }}",
+            list(&written(&unless.phrases.written))
+        );
+    }
+    if !rule.when_subject.is_empty() {
+        let phrases = written(&rule.when_subject.written);
+        let _ = writeln!(yaml, "    when-subject: {}", list(&phrases));
+    }
+    if !rule.unless_subject.is_empty() {
+        let phrases = written(&rule.unless_subject.written);
+        let _ = writeln!(yaml, "    unless-subject: {}", list(&phrases));
+    }
+    if rule.in_quotes {
+        let _ = writeln!(yaml, "    in-quotes: true");
+    }
     let _ = writeln!(yaml, "    fix: {}", rule.fix.as_str());
     let bad = phrases.first().map_or("x", String::as_str);
     let _ = writeln!(
@@ -657,6 +705,16 @@ fn write_rule(
         "    examples: {{ bad: [{}], good: [\"ok\"] }}",
         quote(bad)
     );
+}
+
+/// A YAML double-quoted scalar (JSON's string syntax is a subset of it).
+fn yaml_quote(text: &str) -> String {
+    serde_json::to_string(text).expect("strings serialise")
+}
+
+fn yaml_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|item| yaml_quote(item)).collect();
+    format!("[{}]", quoted.join(", "))
 }
 
 fn regex_escape(text: &str) -> String {
