@@ -184,11 +184,15 @@ fn render_rule(out: &mut String, rule: &Rule) {
             Some(prefixes) => format!("Some(&[{}])", items(prefixes)),
             None => "None".to_string(),
         };
+        let required = match &pattern.required {
+            Some(required) => format!("Some(&[{}])", items(required)),
+            None => "None".to_string(),
+        };
         field(
             out,
             "pattern",
             format!(
-                "Some(Pattern::precomputed({:?}, {:?}, &[{}], {prefixes}))",
+                "Some(Pattern::precomputed_with_required({:?}, {:?}, &[{}], {prefixes}, {required}))",
                 pattern.source,
                 pattern.normalized,
                 captures.join(", ")

@@ -10,6 +10,7 @@ use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
+use super::literals::{Condition, ConditionGroups};
 use crate::rules::kinds::KeyRole;
 use crate::rules::{Reach, Rule, Severity};
 use crate::source::{ceil_char_boundary, floor_char_boundary};
@@ -32,24 +33,25 @@ const QUOTE_LENGTH: usize = 64;
 /// between two parts of a phrase.
 const MAX_WORD_BYTES: usize = 48;
 
-/// Occurrences of the condition literals of the rules that have conditions, by rule and role,
-/// sorted by start.
+/// Occurrences of the condition literals of the rules that have conditions, by literal group
+/// (one distinct list of condition literals, shared by every rule that has it) and role, sorted
+/// by start.
 #[derive(Debug, Default)]
 pub(super) struct Hits {
-    by_rule: FxHashMap<(usize, KeyRole), Vec<Range<usize>>>,
-    /// For each rule's exception hits (sorted by start), the furthest end among the first `i`:
+    by_group: FxHashMap<(usize, KeyRole), Vec<Range<usize>>>,
+    /// For each exception group's hits (sorted by start), the furthest end among the first `i`:
     /// whether some hit overlaps a range is then one binary search, however many hits a long
     /// line holds.
     exception_reach: FxHashMap<usize, Vec<usize>>,
 }
 
 impl Hits {
-    pub(super) fn push(&mut self, rule: usize, role: KeyRole, range: Range<usize>) {
-        self.by_rule.entry((rule, role)).or_default().push(range);
+    pub(super) fn push(&mut self, group: usize, role: KeyRole, range: Range<usize>) {
+        self.by_group.entry((group, role)).or_default().push(range);
     }
 
     pub(super) fn sort(&mut self) {
-        for (&(rule, role), hits) in self.by_rule.iter_mut() {
+        for (&(group, role), hits) in self.by_group.iter_mut() {
             hits.sort_unstable_by_key(|hit| (hit.start, std::cmp::Reverse(hit.end)));
             if role == KeyRole::Exception {
                 let reach = hits
@@ -59,16 +61,17 @@ impl Hits {
                         Some(*furthest)
                     })
                     .collect();
-                self.exception_reach.insert(rule, reach);
+                self.exception_reach.insert(group, reach);
             }
         }
     }
 
-    /// Whether one of `rule`'s exceptions occurs overlapping `range` (sharing at least a byte).
-    pub(super) fn excepted(&self, rule: usize, range: &Range<usize>) -> bool {
+    /// Whether one of the exceptions of `group` occurs overlapping `range` (sharing at least a
+    /// byte).
+    pub(super) fn excepted(&self, group: usize, range: &Range<usize>) -> bool {
         let (Some(hits), Some(reach)) = (
-            self.by_rule.get(&(rule, KeyRole::Exception)),
-            self.exception_reach.get(&rule),
+            self.by_group.get(&(group, KeyRole::Exception)),
+            self.exception_reach.get(&group),
         ) else {
             return false;
         };
@@ -78,15 +81,15 @@ impl Hits {
         before_end > 0 && reach[before_end - 1] > range.start
     }
 
-    /// Whether a hit of `rule` in `role` lies inside `window` without overlapping `except`.
+    /// Whether a hit of `group` in `role` lies inside `window` without overlapping `except`.
     fn any_within(
         &self,
-        rule: usize,
+        group: usize,
         role: KeyRole,
         window: &Range<usize>,
         except: &Range<usize>,
     ) -> bool {
-        let Some(hits) = self.by_rule.get(&(rule, role)) else {
+        let Some(hits) = self.by_group.get(&(group, role)) else {
             return false;
         };
         let first = hits.partition_point(|hit| hit.start < window.start);
@@ -103,11 +106,12 @@ impl Hits {
 /// `Some(severity)` keeps it, at `severity` when an `unless` lowers it.
 pub(super) fn verdict(
     rule: &Rule,
-    rule_index: usize,
+    groups: ConditionGroups,
     haystack: &str,
     range: &Range<usize>,
     hits: &Hits,
 ) -> Option<Option<Severity>> {
+    let group = |condition: Condition| groups[condition as usize];
     if !rule.in_quotes && inside_quotes(haystack, range) {
         return None;
     }
@@ -115,11 +119,21 @@ pub(super) fn verdict(
         let clause = clause_start(haystack, range.start)..range.start;
         let nothing = range.start..range.start;
         if !rule.when_subject.is_empty()
-            && !hits.any_within(rule_index, KeyRole::Subject, &clause, &nothing)
+            && !hits.any_within(
+                group(Condition::Subject),
+                KeyRole::Subject,
+                &clause,
+                &nothing,
+            )
         {
             return None;
         }
-        if hits.any_within(rule_index, KeyRole::NotSubject, &clause, &nothing) {
+        if hits.any_within(
+            group(Condition::NotSubject),
+            KeyRole::NotSubject,
+            &clause,
+            &nothing,
+        ) {
             return None;
         }
     }
@@ -129,7 +143,12 @@ pub(super) fn verdict(
         if unless.reach == Reach::NextSentence {
             end = sentence_end(haystack, next_char(haystack, end));
         }
-        if hits.any_within(rule_index, KeyRole::Unless, &(start..end), range) {
+        if hits.any_within(
+            group(Condition::Unless),
+            KeyRole::Unless,
+            &(start..end),
+            range,
+        ) {
             return unless.then.map(Some);
         }
     }
@@ -237,15 +256,25 @@ fn inside_quotes(haystack: &str, range: &Range<usize>) -> bool {
 
 /// Whether at most `max_words` words stand between `from` and `to`, with no sentence end among
 /// them. A CJK character is a word; so is a run of letters and digits in other scripts.
-pub(super) fn gap_fits(haystack: &str, from: usize, to: usize, max_words: u8) -> bool {
-    if to < from || to - from > usize::from(max_words) * MAX_WORD_BYTES + 16 {
-        return false;
-    }
+#[cfg(test)]
+fn gap_fits(haystack: &str, from: usize, to: usize, max_words: u8) -> bool {
+    gap_in_reach(from, to, max_words)
+        && words_between(haystack, from, to).is_some_and(|words| words <= max_words)
+}
+
+/// Whether a gap from `from` to `to` is short enough in bytes for `gap_fits` to look at.
+pub(super) fn gap_in_reach(from: usize, to: usize, max_words: u8) -> bool {
+    to >= from && to - from <= usize::from(max_words) * MAX_WORD_BYTES + 16
+}
+
+/// The words between `from` and `to` (at most 255), or `None` if a sentence ends there: what
+/// `gap_fits` compares with its limit, for callers that ask about one gap for many limits.
+pub(super) fn words_between(haystack: &str, from: usize, to: usize) -> Option<u8> {
     let mut words = 0u8;
     let mut in_word = false;
     for (offset, c) in haystack[from..to].char_indices() {
         if ends_sentence(haystack, from + offset, c) {
-            return false;
+            return None;
         }
         if is_cjk(c) {
             words = words.saturating_add(1);
@@ -258,11 +287,8 @@ pub(super) fn gap_fits(haystack: &str, from: usize, to: usize, max_words: u8) ->
         } else {
             in_word = false;
         }
-        if words > max_words {
-            return false;
-        }
     }
-    true
+    Some(words)
 }
 
 fn is_cjk(c: char) -> bool {

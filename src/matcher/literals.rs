@@ -66,6 +66,70 @@ pub(crate) struct LiteralTables {
     pub rule_list: &'static [usize],
     pub order: &'static [u32],
     pub first_chars: &'static [(char, Range<u32>)],
+    /// The group of each sequence part, by part id.
+    pub part_groups: &'static [u32],
+    /// The groups of each rule's condition literals, by [`Condition`] ([`NO_GROUP_DATA`]: none).
+    pub condition_groups: &'static [[u32; CONDITION_ROLES.len()]],
+}
+
+/// The roles of condition literals, in the order of [`ConditionGroups`].
+pub(crate) const CONDITION_ROLES: [Role; 4] = [
+    Role::Unless,
+    Role::Subject,
+    Role::NotSubject,
+    Role::Exception,
+];
+
+/// A rule's conditions, indexing [`ConditionGroups`] in the order of [`CONDITION_ROLES`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Condition {
+    Unless,
+    Subject,
+    NotSubject,
+    Exception,
+}
+
+/// The literal group of each of a rule's conditions; [`NO_GROUP`] where it has none.
+pub(crate) type ConditionGroups = [usize; CONDITION_ROLES.len()];
+
+/// No group: no literal is ever recorded under it.
+pub(crate) const NO_GROUP: usize = usize::MAX;
+
+/// [`NO_GROUP`] in generated tables.
+const NO_GROUP_DATA: u32 = u32::MAX;
+
+/// Literal groups: each distinct list of literals of one role (a sequence part, a rule's
+/// `unless` phrases, …) gets one id, and the literals are owned by the group rather than by every
+/// rule or part that uses the list. Classes make lists repeat: `{you}` is the first part of
+/// hundreds of sequences, so an occurrence of "you" is recorded once per group instead of once
+/// per sequence, and its cost no longer grows with the number of rules that share a class.
+#[derive(Debug, Default)]
+pub(crate) struct Groups<'a> {
+    ids: FxHashMap<(Role, Vec<&'a str>), usize>,
+    /// The group of each sequence part, by part id.
+    pub parts: Vec<usize>,
+    /// The condition groups of each rule, by rule index.
+    pub rules: Vec<ConditionGroups>,
+}
+
+impl<'a> Groups<'a> {
+    /// The group of `keys` in `role`; a new group adds its literals to `triples`.
+    pub(crate) fn of(
+        &mut self,
+        keys: &'a [RuleText],
+        role: Role,
+        triples: &mut Vec<(&'a RuleText, Role, usize)>,
+    ) -> usize {
+        let mut list: Vec<&'a str> = keys.iter().map(|key| &**key).collect();
+        list.sort_unstable();
+        list.dedup();
+        let next = self.ids.len();
+        let id = *self.ids.entry((role, list)).or_insert(next);
+        if id == next {
+            triples.extend(keys.iter().map(|key| (key, role, id)));
+        }
+        id
+    }
 }
 
 /// One occurrence of a literal in a text.
@@ -85,6 +149,8 @@ pub(super) struct LiteralSearcher {
     order: Cow<'static, [u32]>,
     /// The slice of `order` for each first character, sorted by character.
     first_chars: Cow<'static, [(char, Range<u32>)]>,
+    part_groups: Cow<'static, [u32]>,
+    condition_groups: Cow<'static, [[u32; CONDITION_ROLES.len()]]>,
     /// `None` inside when the automaton could not be built (a rule set beyond its state limits):
     /// the first-character index then serves every text, more slowly but with the same results.
     automaton: OnceLock<Option<AhoCorasick>>,
@@ -95,7 +161,14 @@ impl LiteralSearcher {
     /// Groups `(normalised literal, role, rule)` triples by literal. Everything lives in a few
     /// flat vectors: this runs at every start-up for thousands of literals, and per-literal
     /// allocations used to cost more than checking a draft.
-    pub(super) fn new(triples: Vec<(&RuleText, Role, usize)>) -> Option<LiteralSearcher> {
+    ///
+    /// The owners of phrase and prefix literals are rules; those of the other roles are groups,
+    /// `part_groups` and `condition_groups` say which (see [`Groups`]).
+    pub(super) fn new(
+        triples: Vec<(&RuleText, Role, usize)>,
+        part_groups: Vec<usize>,
+        condition_groups: Vec<ConditionGroups>,
+    ) -> Option<LiteralSearcher> {
         let mut positions: FxHashMap<&str, u32> = FxHashMap::default();
         positions.reserve(triples.len());
         let mut keys: Vec<RuleText> = Vec::with_capacity(triples.len());
@@ -155,14 +228,42 @@ impl LiteralSearcher {
         }
         let order = sorted.into_iter().map(|(_, _, index)| index).collect();
 
+        let to_data = |group: usize| {
+            if group == NO_GROUP {
+                NO_GROUP_DATA
+            } else {
+                group as u32
+            }
+        };
         Some(LiteralSearcher {
             keys: Cow::Owned(keys),
             entries: Cow::Owned(entries),
             rule_list: Cow::Owned(rule_list),
             order: Cow::Owned(order),
             first_chars: Cow::Owned(first_chars),
+            part_groups: part_groups.into_iter().map(to_data).collect(),
+            condition_groups: condition_groups
+                .into_iter()
+                .map(|groups| groups.map(to_data))
+                .collect(),
             automaton: OnceLock::new(),
             scanned: AtomicUsize::new(0),
+        })
+    }
+
+    /// The group of sequence part `part`.
+    pub(super) fn part_group(&self, part: usize) -> usize {
+        self.part_groups[part] as usize
+    }
+
+    /// The groups of the rule's condition literals.
+    pub(super) fn condition_groups(&self, rule: usize) -> ConditionGroups {
+        self.condition_groups[rule].map(|group| {
+            if group == NO_GROUP_DATA {
+                NO_GROUP
+            } else {
+                group as usize
+            }
         })
     }
 
@@ -174,6 +275,8 @@ impl LiteralSearcher {
             rule_list: Cow::Borrowed(tables.rule_list),
             order: Cow::Borrowed(tables.order),
             first_chars: Cow::Borrowed(tables.first_chars),
+            part_groups: Cow::Borrowed(tables.part_groups),
+            condition_groups: Cow::Borrowed(tables.condition_groups),
             automaton: OnceLock::new(),
             scanned: AtomicUsize::new(0),
         }
@@ -187,6 +290,8 @@ impl LiteralSearcher {
             && self.rule_list == other.rule_list
             && self.order == other.order
             && self.first_chars == other.first_chars
+            && self.part_groups == other.part_groups
+            && self.condition_groups == other.condition_groups
     }
 
     /// The tables as a Rust `LiteralTables` expression, for the generated built-in data.
@@ -215,6 +320,16 @@ impl LiteralSearcher {
         for (c, range) in self.first_chars.iter() {
             let _ = writeln!(out, "        ({c:?}, {}..{}),", range.start, range.end);
         }
+        out.push_str("    ],\n    part_groups: &[");
+        write_numbers(
+            &mut out,
+            self.part_groups.iter().map(|&group| u64::from(group)),
+        );
+        out.push_str("],\n    condition_groups: &[\n");
+        for groups in self.condition_groups.iter() {
+            let groups: Vec<String> = groups.iter().map(u32::to_string).collect();
+            let _ = writeln!(out, "        [{}],", groups.join(", "));
+        }
         out.push_str("    ],\n}");
         out
     }
@@ -233,7 +348,7 @@ impl LiteralSearcher {
         self.owners(entry, Role::Prefix)
     }
 
-    /// What the literal is `role` for: rules, or sequence parts for [`Role::Part`].
+    /// What the literal is `role` for: rules for phrases and prefixes, groups for the others.
     pub(super) fn owners(&self, entry: usize, role: Role) -> &[usize] {
         let range = &self.entries[entry].owners[role as usize];
         &self.rule_list[range.start as usize..range.end as usize]
@@ -357,7 +472,7 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(rule, key)| (key, Role::Phrase, rule));
-        let searcher = LiteralSearcher::new(triples.collect()).unwrap();
+        let searcher = LiteralSearcher::new(triples.collect(), Vec::new(), Vec::new()).unwrap();
         let automaton = AhoCorasickBuilder::new()
             .match_kind(kind)
             .build(searcher.keys.iter().map(|key| key.as_bytes()))

@@ -26,7 +26,10 @@ use crate::rules::{Rule, RuleText, Severity};
 use crate::source::floor_char_boundary;
 use clause::{Clause, Clauses};
 use context::Hits;
-use literals::{leftmost_longest_order, LiteralSearcher, Occurrence, Role};
+use literals::{
+    leftmost_longest_order, Condition, ConditionGroups, Groups, LiteralSearcher, Occurrence, Role,
+    CONDITION_ROLES, NO_GROUP,
+};
 pub(crate) use literals::{Entry, LiteralTables};
 
 /// The longest text a pattern match may take in, in bytes of the normalised text from where it
@@ -34,6 +37,11 @@ pub(crate) use literals::{Entry, LiteralTables};
 /// much per place it could start, however long the line: a match that would run on is cut here
 /// (a greedy one) or not found (one that needs what lies beyond).
 pub const MAX_PATTERN_MATCH_BYTES: usize = 1024;
+
+/// The shortest text for which a pattern's screen (see [`crate::rules::Pattern::screen`]) is
+/// compiled and used: on a draft, compiling it would cost more than the searches it saves.
+/// Either way the matches are the same.
+const SCREEN_MIN_BYTES: usize = 16 * 1024;
 
 /// A rule matched in a segment; ranges are byte offsets into the segment's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,8 +68,7 @@ pub struct Matcher {
     unfiltered_patterns: Vec<usize>,
     /// Normalised literal pieces of each rule's rewrites.
     rewrite_literals: Vec<Vec<String>>,
-    /// Every sequence of every rule; the literals of its part `p` are keys of the automaton
-    /// owned by part id `first_part + p`.
+    /// Every sequence of every rule; its part `p` is part id `first_part + p`.
     sequences: Vec<SequenceRef>,
 }
 
@@ -86,9 +93,10 @@ impl Matcher {
 
     fn build(rules: Vec<Arc<Rule>>, tables: Option<&'static LiteralTables>) -> Matcher {
         let mut literals: Vec<(&RuleText, Role, usize)> = Vec::new();
-        // Generated tables already hold every literal's owners; the triples are only the input
-        // of a searcher built here.
+        // Generated tables already hold every literal's owners and the groups; the triples and
+        // groups are only the input of a searcher built here.
         let collect = tables.is_none();
+        let mut groups = Groups::default();
         let mut unfiltered_patterns = Vec::new();
         let mut rewrite_literals = Vec::with_capacity(rules.len());
 
@@ -111,26 +119,29 @@ impl Matcher {
                 });
                 for part in &sequence.parts {
                     if collect {
-                        literals.extend(part.iter().map(|key| (key, Role::Part, part_count)));
+                        let group = groups.of(part, Role::Part, &mut literals);
+                        groups.parts.push(group);
                     }
                     part_count += 1;
                 }
             }
-            let conditions = [
-                (
-                    rule.unless.as_ref().map(|unless| &unless.phrases.keys),
-                    Role::Unless,
-                ),
-                (Some(&rule.when_subject.keys), Role::Subject),
-                (Some(&rule.unless_subject.keys), Role::NotSubject),
-                (Some(&rule.normalized_exceptions), Role::Exception),
-            ];
-            for (keys, role) in conditions.into_iter().filter(|_| collect) {
-                literals.extend(
-                    keys.into_iter()
-                        .flatten()
-                        .map(|key| (key, role, rule_index)),
-                );
+            if collect {
+                let conditions = [
+                    (
+                        rule.unless.as_ref().map(|unless| &unless.phrases.keys),
+                        Role::Unless,
+                    ),
+                    (Some(&rule.when_subject.keys), Role::Subject),
+                    (Some(&rule.unless_subject.keys), Role::NotSubject),
+                    (Some(&rule.normalized_exceptions), Role::Exception),
+                ];
+                let mut of_rule = [NO_GROUP; CONDITION_ROLES.len()];
+                for (slot, (keys, role)) in of_rule.iter_mut().zip(conditions) {
+                    if let Some(keys) = keys.filter(|keys| !keys.is_empty()) {
+                        *slot = groups.of(keys, role, &mut literals);
+                    }
+                }
+                groups.rules.push(of_rule);
             }
             rewrite_literals.push(
                 rule.rewrites
@@ -143,7 +154,7 @@ impl Matcher {
         }
         let literals = match tables {
             Some(tables) => Some(LiteralSearcher::from_tables(tables)),
-            None => LiteralSearcher::new(literals),
+            None => LiteralSearcher::new(literals, groups.parts, groups.rules),
         }
         .map(Arc::new);
         Matcher {
@@ -190,6 +201,8 @@ impl Matcher {
         let mut matches = Vec::new();
         let mut pattern_starts = Vec::new();
         let mut context = Hits::default();
+        // Occurrences of each group's literals: groups are shared, so a common literal ("you",
+        // 您) is recorded once per distinct list it belongs to, not once per rule using it.
         let mut part_hits: FxHashMap<usize, Vec<Range<usize>>> = FxHashMap::default();
         if let Some(literals) = &self.literals {
             let mut occurrences = Vec::new();
@@ -206,8 +219,8 @@ impl Matcher {
                     if !literals.boundaries(found.entry).hold(&view.text, &range) {
                         continue;
                     }
-                    for &part in literals.owners(found.entry, Role::Part) {
-                        part_hits.entry(part).or_default().push(range.clone());
+                    for &group in literals.owners(found.entry, Role::Part) {
+                        part_hits.entry(group).or_default().push(range.clone());
                     }
                     for role in [
                         Role::Unless,
@@ -215,8 +228,8 @@ impl Matcher {
                         Role::NotSubject,
                         Role::Exception,
                     ] {
-                        for &rule in literals.owners(found.entry, role) {
-                            context.push(rule, role, range.clone());
+                        for &group in literals.owners(found.entry, role) {
+                            context.push(group, role, range.clone());
                         }
                     }
                 }
@@ -226,8 +239,8 @@ impl Matcher {
             self.find_phrases(literals, text, &view, &context, occurrences, &mut matches);
         }
         self.find_patterns(text, &view, &context, pattern_starts, &mut matches);
-        if !part_hits.is_empty() {
-            self.find_sequences(text, &view, &context, part_hits, &mut matches);
+        if let Some(literals) = self.literals.as_deref().filter(|_| !part_hits.is_empty()) {
+            self.find_sequences(literals, text, &view, &context, part_hits, &mut matches);
         }
         matches.sort_by(|a, b| {
             (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule))
@@ -324,7 +337,21 @@ impl Matcher {
 
         let mut current: Option<(usize, Captures)> = None;
         let mut covered_until = 0;
+        // On a draft, a pattern whose prefix occurs (a comma, say) but none of whose required
+        // literals do is not compiled at all; on a long text, where its prefixes occur
+        // everywhere, the compile is paid once and the screen does that work.
+        let mut ruled_out = None;
         for (rule_index, start) in starts {
+            if ruled_out == Some(rule_index) {
+                continue;
+            }
+            if haystack.len() < SCREEN_MIN_BYTES
+                && current.as_ref().is_none_or(|(rule, _)| *rule != rule_index)
+                && !self.may_match(rule_index, haystack)
+            {
+                ruled_out = Some(rule_index);
+                continue;
+            }
             let Some(regex) = self.pattern_regex(rule_index) else {
                 continue;
             };
@@ -341,6 +368,13 @@ impl Matcher {
             let input = Input::new(haystack)
                 .span(start..window_end(haystack, start, MAX_PATTERN_MATCH_BYTES))
                 .anchored(Anchored::Yes);
+            if haystack.len() >= SCREEN_MIN_BYTES
+                && self
+                    .pattern_screen(rule_index)
+                    .is_some_and(|screen| screen.search(&input).is_none())
+            {
+                continue;
+            }
             regex.search_captures(&input, captures);
             if let Some(end) =
                 self.push_pattern_match(rule_index, text, view, context, captures, out)
@@ -350,12 +384,40 @@ impl Matcher {
         }
 
         for &rule_index in &self.unfiltered_patterns {
+            if !self.may_match(rule_index, haystack) {
+                continue;
+            }
             let Some(regex) = self.pattern_regex(rule_index) else {
                 continue;
             };
             let mut captures = regex.create_captures();
+            let screen = self
+                .pattern_screen(rule_index)
+                .filter(|_| haystack.len() >= SCREEN_MIN_BYTES);
+            // Where the screen's next match starts: no match of the pattern starts before it.
+            let mut screened_from = 0;
             let mut position = 0;
             while position < haystack.len() {
+                if let Some(screen) = screen {
+                    if position >= screened_from {
+                        let input = Input::new(haystack).span(position..haystack.len());
+                        screened_from = screen
+                            .search(&input)
+                            .map_or(haystack.len(), |found| found.start());
+                    }
+                    // Step as the search below would over windows that cannot hold a match, so
+                    // the windows searched (and so a long match's cut) are the same with or
+                    // without the screen.
+                    while position < haystack.len()
+                        && window_end(haystack, position, 2 * MAX_PATTERN_MATCH_BYTES)
+                            <= screened_from
+                    {
+                        position = window_end(haystack, position, MAX_PATTERN_MATCH_BYTES);
+                    }
+                    if position >= haystack.len() {
+                        break;
+                    }
+                }
                 // A window twice the longest match: a match starting in its first half is found
                 // whole; without one, the second half is searched again with what follows.
                 let end = window_end(haystack, position, 2 * MAX_PATTERN_MATCH_BYTES);
@@ -383,6 +445,22 @@ impl Matcher {
             .pattern
             .as_ref()
             .and_then(|pattern| pattern.regex())
+    }
+
+    /// Whether the text holds one of the literals every match of the rule's pattern contains
+    /// (true when the pattern has no such set).
+    fn may_match(&self, rule_index: usize, haystack: &str) -> bool {
+        self.rules[rule_index]
+            .pattern
+            .as_ref()
+            .is_none_or(|pattern| pattern.may_occur_in(haystack))
+    }
+
+    fn pattern_screen(&self, rule_index: usize) -> Option<&Regex> {
+        self.rules[rule_index]
+            .pattern
+            .as_ref()
+            .and_then(|pattern| pattern.screen())
     }
 
     /// Records a pattern match; returns where it ends in the normalised text.
@@ -425,6 +503,7 @@ impl Matcher {
     /// come from the one automaton pass, so the cost follows the occurrences, not the text.
     fn find_sequences(
         &self,
+        literals: &LiteralSearcher,
         text: &str,
         view: &NormalizedText,
         context: &Hits,
@@ -435,32 +514,70 @@ impl Matcher {
         for found in part_hits.values_mut() {
             found.sort_unstable_by_key(|hit| (hit.start, std::cmp::Reverse(hit.end)));
         }
+        // The words between two hits, by their ends: sequences share their parts' groups, so
+        // the same gap is asked about for many sequences.
+        let mut gaps: FxHashMap<(usize, usize), Option<u8>> = FxHashMap::default();
+        let mut parts: Vec<&[Range<usize>]> = Vec::new();
         for reference in &self.sequences {
             let sequence = &self.rules[reference.rule].sequences[reference.sequence];
-            let Some(firsts) = part_hits.get(&reference.first_part) else {
+            parts.clear();
+            for part in 0..=sequence.gaps.len() {
+                match part_hits.get(&literals.part_group(reference.first_part + part)) {
+                    Some(hits) => parts.push(hits),
+                    // A part none of whose literals occurs: the sequence matches nowhere.
+                    None => break,
+                }
+            }
+            if parts.len() != sequence.gaps.len() + 1 {
                 continue;
-            };
+            }
+            let firsts = parts[0];
+            let second = parts.get(1).copied();
+            // The second part's hits before the current first hit's start: first hits come in
+            // order of start, so this only moves forward, and the hit after a first one is
+            // found by stepping over the few that start inside it instead of a binary search
+            // per first hit (a common first part such as "you" has thousands of hits, each
+            // tried for hundreds of sequences).
+            let mut passed = 0;
             let mut covered_until = 0;
             'first: for first in firsts {
-                if first.start < covered_until || !self.words_hold(reference.rule, haystack, first)
-                {
+                if first.start < covered_until {
                     continue;
                 }
                 let mut end = first.end;
                 for (offset, &gap) in sequence.gaps.iter().enumerate() {
-                    let Some(next) = part_hits.get(&(reference.first_part + offset + 1)) else {
-                        break 'first;
+                    let next = parts[offset + 1];
+                    let after = match (offset, second) {
+                        (0, Some(second)) => {
+                            while passed < second.len() && second[passed].start < first.start {
+                                passed += 1;
+                            }
+                            passed
+                                + second[passed..]
+                                    .iter()
+                                    .take_while(|hit| hit.start < end)
+                                    .count()
+                        }
+                        _ => next.partition_point(|hit| hit.start < end),
                     };
-                    let after = next.partition_point(|hit| hit.start < end);
+                    let mut fits = |hit: &Range<usize>| {
+                        context::gap_in_reach(end, hit.start, gap)
+                            && gaps
+                                .entry((end, hit.start))
+                                .or_insert_with(|| context::words_between(haystack, end, hit.start))
+                                .is_some_and(|words| words <= gap)
+                    };
                     match next.get(after) {
                         Some(hit)
-                            if context::gap_fits(haystack, end, hit.start, gap)
-                                && self.words_hold(reference.rule, haystack, hit) =>
+                            if fits(hit) && self.words_hold(reference.rule, haystack, hit) =>
                         {
                             end = hit.end;
                         }
                         _ => continue 'first,
                     }
+                }
+                if !self.words_hold(reference.rule, haystack, first) {
+                    continue;
                 }
                 let range = first.start..end;
                 let Some(severity) = self.verdict(reference.rule, haystack, context, &range, None)
@@ -509,11 +626,20 @@ impl Matcher {
         }
         context::verdict(
             &self.rules[rule_index],
-            rule_index,
+            self.condition_groups(rule_index),
             haystack,
             range,
             context,
         )
+    }
+
+    /// The groups of the rule's condition literals, by role (see [`CONDITION_ROLES`]).
+    fn condition_groups(&self, rule_index: usize) -> ConditionGroups {
+        self.literals
+            .as_ref()
+            .map_or([NO_GROUP; CONDITION_ROLES.len()], |literals| {
+                literals.condition_groups(rule_index)
+            })
     }
 
     /// For a clause rule (`clause` is its clause) the exceptions apply to the whole clause it
@@ -531,7 +657,8 @@ impl Matcher {
             Some(clause) => range.start..clause.exceptions_until.max(range.end),
             None => range.clone(),
         };
-        let excepted = context.excepted(rule_index, &covered);
+        let exceptions = self.condition_groups(rule_index)[Condition::Exception as usize];
+        let excepted = context.excepted(exceptions, &covered);
         !excepted && !self.reads_like_rewrite(rule_index, haystack, range)
     }
 

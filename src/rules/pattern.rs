@@ -8,6 +8,7 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
+use aho_corasick::AhoCorasick;
 use regex_automata::meta::Regex;
 use regex_automata::nfa::thompson::NFA;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
@@ -34,7 +35,13 @@ pub struct Pattern {
     /// Literals one of which every match starts with, or `None` when no useful set exists (the
     /// pattern is then run on every segment).
     pub prefixes: Option<Texts>,
+    /// Literals one of which every match contains, or `None` when no useful set exists: a text
+    /// holding none of them cannot match, and the pattern need not even be compiled for it
+    /// (see [`Pattern::may_occur_in`]).
+    pub required: Option<Texts>,
     compiled: OnceLock<Option<Regex>>,
+    screen: OnceLock<Option<Regex>>,
+    required_searcher: OnceLock<Option<AhoCorasick>>,
 }
 
 impl Pattern {
@@ -65,6 +72,17 @@ impl Pattern {
         captures: &'static [Option<RuleText>],
         prefixes: Option<&'static [RuleText]>,
     ) -> Pattern {
+        Pattern::precomputed_with_required(source, normalized, captures, prefixes, None)
+    }
+
+    /// [`Pattern::precomputed`] with the pattern's required literals as well.
+    pub const fn precomputed_with_required(
+        source: &'static str,
+        normalized: &'static str,
+        captures: &'static [Option<RuleText>],
+        prefixes: Option<&'static [RuleText]>,
+        required: Option<&'static [RuleText]>,
+    ) -> Pattern {
         Pattern {
             source: Cow::Borrowed(source),
             normalized: Cow::Borrowed(normalized),
@@ -73,7 +91,13 @@ impl Pattern {
                 Some(prefixes) => Some(List::borrowed(prefixes)),
                 None => None,
             },
+            required: match required {
+                Some(required) => Some(List::borrowed(required)),
+                None => None,
+            },
             compiled: OnceLock::new(),
+            screen: OnceLock::new(),
+            required_searcher: OnceLock::new(),
         }
     }
 
@@ -117,7 +141,11 @@ impl Pattern {
             normalized: normalized.into(),
             captures: captures.into(),
             prefixes: prefixes(&hir).map(|found| found.into_iter().map(RuleText::from).collect()),
+            required: required_literals(&hir)
+                .map(|found| found.into_iter().map(RuleText::from).collect()),
             compiled: OnceLock::new(),
+            screen: OnceLock::new(),
+            required_searcher: OnceLock::new(),
         })
     }
 
@@ -127,6 +155,55 @@ impl Pattern {
         self.compiled
             .get_or_init(|| compile(&self.normalized))
             .as_ref()
+    }
+
+    /// A looser regex that matches wherever [`Self::regex`] does (and maybe elsewhere), for
+    /// ruling places out cheaply: the pattern with its Unicode word boundaries (`\b`) dropped and
+    /// its groups uncaptured. `None` when the pattern has no Unicode word boundary.
+    ///
+    /// A Unicode `\b` is the one thing the regex crate's DFAs cannot do on non-ASCII text; a
+    /// search for such a pattern falls back to its slowest engine (the PikeVM), for every place
+    /// tried, matched or not. Most places tried do not match, and the screen, DFA-fast, says so.
+    pub fn screen(&self) -> Option<&Regex> {
+        self.screen
+            .get_or_init(|| {
+                let hir = regex_syntax::ParserBuilder::new()
+                    .build()
+                    .parse(&self.normalized)
+                    .ok()?;
+                let loosened = without_unicode_word_boundaries(&hir)?;
+                Regex::builder()
+                    .configure(
+                        Regex::config()
+                            .auto_prefilter(false)
+                            .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+                            .dfa_size_limit(Some(REGEX_DFA_SIZE_LIMIT)),
+                    )
+                    .build_from_hir(&loosened)
+                    .ok()
+            })
+            .as_ref()
+    }
+
+    /// Whether `haystack` holds one of the [`Pattern::required`] literals (true when there are
+    /// none). This is what keeps a pattern without literal prefixes (one that starts with `\w`
+    /// or `^`), or with very common ones (a comma), from costing every text its compile and a
+    /// search. A draft is searched for each literal in turn; a long text once, by an automaton.
+    pub fn may_occur_in(&self, haystack: &str) -> bool {
+        let Some(required) = &self.required else {
+            return true;
+        };
+        if haystack.len() < REQUIRED_AUTOMATON_MIN_BYTES {
+            return required
+                .iter()
+                .any(|literal| haystack.contains(literal.as_ref()));
+        }
+        self.required_searcher
+            .get_or_init(|| {
+                AhoCorasick::new(required.iter().map(|literal| literal.as_bytes())).ok()
+            })
+            .as_ref()
+            .is_none_or(|searcher| searcher.is_match(haystack))
     }
 
     pub fn group_index(&self, name: &str) -> Option<usize> {
@@ -149,6 +226,89 @@ fn compile(normalized: &str) -> Option<Regex> {
         )
         .build(normalized)
         .ok()
+}
+
+/// A set of literals one of which every match of `hir` contains, the best one found: its
+/// shortest literal as long as possible, then as few literals as possible. A concatenation's
+/// match contains a match of each of its parts, and each part's match starts with one of that
+/// part's prefix literals (when they are a finite set); an alternation's match contains one of
+/// the literals required by the branch it took.
+fn required_literals(hir: &Hir) -> Option<Vec<String>> {
+    fn quality(set: &[String]) -> (usize, std::cmp::Reverse<usize>) {
+        let shortest = set.iter().map(String::len).min().unwrap_or(0);
+        (shortest, std::cmp::Reverse(set.len()))
+    }
+    let own = prefixes(hir);
+    let inner = match hir.kind() {
+        HirKind::Capture(capture) => required_literals(&capture.sub),
+        HirKind::Repetition(repetition) if repetition.min > 0 => required_literals(&repetition.sub),
+        HirKind::Concat(parts) => parts
+            .iter()
+            .filter_map(required_literals)
+            .max_by_key(|set| quality(set)),
+        HirKind::Alternation(branches) => {
+            let mut union = Vec::new();
+            for branch in branches {
+                union.extend(required_literals(branch)?);
+            }
+            union.sort();
+            union.dedup();
+            Some(union)
+        }
+        _ => None,
+    };
+    match (own, inner) {
+        (Some(own), Some(inner)) => Some(if quality(&inner) > quality(&own) {
+            inner
+        } else {
+            own
+        }),
+        (own, inner) => own.or(inner),
+    }
+    .filter(|set| !set.is_empty() && set.len() <= MAX_REQUIRED_LITERALS)
+}
+
+/// The text length from which [`Pattern::may_occur_in`] builds an automaton of the literals.
+const REQUIRED_AUTOMATON_MIN_BYTES: usize = 16 * 1024;
+
+/// More required literals than this filter too little to be worth looking for.
+const MAX_REQUIRED_LITERALS: usize = 1024;
+
+/// `hir` with every Unicode word-boundary assertion replaced by the empty pattern and every
+/// capture group by its contents, or `None` if it has no such assertion. Dropping an assertion
+/// only ever lets more texts match.
+fn without_unicode_word_boundaries(hir: &Hir) -> Option<Hir> {
+    fn loosen(hir: &Hir, found: &mut bool) -> Hir {
+        use regex_syntax::hir::{Look, Repetition};
+        match hir.kind() {
+            HirKind::Look(
+                Look::WordUnicode
+                | Look::WordUnicodeNegate
+                | Look::WordStartUnicode
+                | Look::WordEndUnicode
+                | Look::WordStartHalfUnicode
+                | Look::WordEndHalfUnicode,
+            ) => {
+                *found = true;
+                Hir::empty()
+            }
+            HirKind::Capture(capture) => loosen(&capture.sub, found),
+            HirKind::Repetition(repetition) => Hir::repetition(Repetition {
+                sub: Box::new(loosen(&repetition.sub, found)),
+                ..repetition.clone()
+            }),
+            HirKind::Concat(parts) => {
+                Hir::concat(parts.iter().map(|part| loosen(part, found)).collect())
+            }
+            HirKind::Alternation(parts) => {
+                Hir::alternation(parts.iter().map(|part| loosen(part, found)).collect())
+            }
+            _ => hir.clone(),
+        }
+    }
+    let mut found = false;
+    let loosened = loosen(hir, &mut found);
+    found.then_some(loosened)
 }
 
 /// A rough upper bound on the compiled size of a pattern, in NFA states. Generous for any real
@@ -313,13 +473,46 @@ mod tests {
     }
 
     #[test]
+    fn required_literals_are_found_inside_a_pattern() {
+        let required = |source: &str| Pattern::new(source).unwrap().required.map(|r| r.to_vec());
+        let texts = |items: &[&str]| {
+            Some(
+                items
+                    .iter()
+                    .map(|&item| RuleText::from(item.to_string()))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        // No literal prefix, but every match holds "iet" ("ieties" starts with it).
+        assert_eq!(
+            required(r"(?:^|[.!?]\s+)\w{3,}(?:iet|ieties)\b"),
+            texts(&["iet"])
+        );
+        // A common prefix (a comma) loses to the rarer words after it.
+        assert_eq!(
+            required(r"[,;]\s*(?:otherwise|or else)\b"),
+            texts(&["or else", "otherwise"])
+        );
+        // Each branch of an alternation brings its own.
+        assert_eq!(
+            required(r"\b(?:\w+ly sorry|regret \w+)"),
+            texts(&["ly sorry", "regret "])
+        );
+        // Nothing is required of an optional part.
+        assert_eq!(required(r"\w+(?:xyz)?"), None);
+    }
+
+    #[test]
     fn precomputed_patterns_compile_on_first_use() {
-        let pattern = Pattern::precomputed(
+        let pattern = Pattern::precomputed_with_required(
             "ab(c)",
             "ab(c)",
             &[None, None],
             Some(&[Cow::Borrowed("ab")]),
+            Some(&[Cow::Borrowed("abc")]),
         );
+        assert!(!pattern.may_occur_in("xab"));
+        assert!(pattern.may_occur_in("xabc"));
         assert!(pattern.regex().unwrap().is_match("xabc"));
         assert_eq!(pattern.regex().unwrap().captures_len(), 2);
     }
