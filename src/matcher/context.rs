@@ -254,21 +254,14 @@ fn inside_quotes(haystack: &str, range: &Range<usize>) -> bool {
     }
 }
 
-/// Whether at most `max_words` words stand between `from` and `to`, with no sentence end among
-/// them. A CJK character is a word; so is a run of letters and digits in other scripts.
-#[cfg(test)]
-fn gap_fits(haystack: &str, from: usize, to: usize, max_words: u8) -> bool {
-    gap_in_reach(from, to, max_words)
-        && words_between(haystack, from, to).is_some_and(|words| words <= max_words)
-}
-
-/// Whether a gap from `from` to `to` is short enough in bytes for `gap_fits` to look at.
+/// Whether a gap from `from` to `to` is short enough in bytes for its words to be counted.
 pub(super) fn gap_in_reach(from: usize, to: usize, max_words: u8) -> bool {
     to >= from && to - from <= usize::from(max_words) * MAX_WORD_BYTES + 16
 }
 
-/// The words between `from` and `to` (at most 255), or `None` if a sentence ends there: what
-/// `gap_fits` compares with its limit, for callers that ask about one gap for many limits.
+/// The words between `from` and `to` (at most 255), or `None` if a sentence ends there: what a
+/// sequence's gap is compared with. A CJK character is a word; so is a run of letters and digits
+/// in other scripts.
 pub(super) fn words_between(haystack: &str, from: usize, to: usize) -> Option<u8> {
     let mut words = 0u8;
     let mut in_word = false;
@@ -299,6 +292,13 @@ fn is_cjk(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether at most `max_words` words stand between `from` and `to`, with no sentence end
+    /// among them: the check a sequence makes of each gap.
+    fn gap_fits(haystack: &str, from: usize, to: usize, max_words: u8) -> bool {
+        gap_in_reach(from, to, max_words)
+            && words_between(haystack, from, to).is_some_and(|words| words <= max_words)
+    }
 
     #[test]
     fn an_exception_counts_where_it_overlaps_the_range() {

@@ -222,12 +222,7 @@ impl Matcher {
                     for &group in literals.owners(found.entry, Role::Part) {
                         part_hits.entry(group).or_default().push(range.clone());
                     }
-                    for role in [
-                        Role::Unless,
-                        Role::Subject,
-                        Role::NotSubject,
-                        Role::Exception,
-                    ] {
+                    for role in CONDITION_ROLES {
                         for &group in literals.owners(found.entry, role) {
                             context.push(group, role, range.clone());
                         }
@@ -532,7 +527,6 @@ impl Matcher {
                 continue;
             }
             let firsts = parts[0];
-            let second = parts.get(1).copied();
             // The second part's hits before the current first hit's start: first hits come in
             // order of start, so this only moves forward, and the hit after a first one is
             // found by stepping over the few that start inside it instead of a binary search
@@ -547,18 +541,17 @@ impl Matcher {
                 let mut end = first.end;
                 for (offset, &gap) in sequence.gaps.iter().enumerate() {
                     let next = parts[offset + 1];
-                    let after = match (offset, second) {
-                        (0, Some(second)) => {
-                            while passed < second.len() && second[passed].start < first.start {
-                                passed += 1;
-                            }
-                            passed
-                                + second[passed..]
-                                    .iter()
-                                    .take_while(|hit| hit.start < end)
-                                    .count()
+                    let after = if offset == 0 {
+                        while passed < next.len() && next[passed].start < first.start {
+                            passed += 1;
                         }
-                        _ => next.partition_point(|hit| hit.start < end),
+                        passed
+                            + next[passed..]
+                                .iter()
+                                .take_while(|hit| hit.start < end)
+                                .count()
+                    } else {
+                        next.partition_point(|hit| hit.start < end)
                     };
                     let mut fits = |hit: &Range<usize>| {
                         context::gap_in_reach(end, hit.start, gap)

@@ -172,15 +172,7 @@ impl Pattern {
                     .parse(&self.normalized)
                     .ok()?;
                 let loosened = without_unicode_word_boundaries(&hir)?;
-                Regex::builder()
-                    .configure(
-                        Regex::config()
-                            .auto_prefilter(false)
-                            .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
-                            .dfa_size_limit(Some(REGEX_DFA_SIZE_LIMIT)),
-                    )
-                    .build_from_hir(&loosened)
-                    .ok()
+                builder().build_from_hir(&loosened).ok()
             })
             .as_ref()
     }
@@ -214,18 +206,22 @@ impl Pattern {
 }
 
 fn compile(normalized: &str) -> Option<Regex> {
-    Regex::builder()
-        .configure(
-            Regex::config()
-                // The matcher starts every search where one of the pattern's literal prefixes
-                // occurs, found in its one automaton pass, so a prefilter would only find that
-                // same place again; extracting one cost more than the rest of a one-draft check.
-                .auto_prefilter(false)
-                .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
-                .dfa_size_limit(Some(REGEX_DFA_SIZE_LIMIT)),
-        )
-        .build(normalized)
-        .ok()
+    builder().build(normalized).ok()
+}
+
+/// How a pattern's regex (and its screen) is built.
+fn builder() -> regex_automata::meta::Builder {
+    let mut builder = Regex::builder();
+    builder.configure(
+        Regex::config()
+            // The matcher starts every search where one of the pattern's literal prefixes
+            // occurs, found in its one automaton pass, so a prefilter would only find that
+            // same place again; extracting one cost more than the rest of a one-draft check.
+            .auto_prefilter(false)
+            .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+            .dfa_size_limit(Some(REGEX_DFA_SIZE_LIMIT)),
+    );
+    builder
 }
 
 /// A set of literals one of which every match of `hir` contains, the best one found: its
