@@ -38,3 +38,58 @@ fn every_seed_and_saved_failure_passes_its_target() {
     assert!(seeds >= fuzz_checks::TARGETS.len(), "only {seeds} seeds");
     replay("regressions");
 }
+
+/// The fifth `fix` fuzz failure (docs/robustness.md): a TSV cell with a comma before the
+/// finding, re-quoted whole because the rewrite holds a `"`. The engine was right; the
+/// harness took the comma for a cell boundary. The built-in packs no longer have a rewrite that
+/// forces the re-quoting, so this replays the shape with a pack of its own.
+#[test]
+fn a_requoted_tsv_cell_may_hold_commas() {
+    use replylint::fix::{apply_fixes, FixLevel, FixOptions};
+    use replylint::rules::{load_pack, PackOrigin};
+    use replylint::source::{DecodeOptions, Format};
+    use replylint::{Linter, RuleSet, Source};
+
+    let pack = r#"
+pack: requote
+language: en
+rules:
+  - id: requote.thanks
+    kind: swap
+    category: positive
+    severity: warning
+    message: Thank people for waiting.
+    why: An apology dwells on the wait.
+    source: fuzz regression fix/tsv-comma-in-requoted-cell
+    phrases: ["sorry for the delay"]
+    rewrite: ['thank you for your "patience"']
+    fix: safe
+    examples:
+      bad: ["Sorry for the delay."]
+      good: ["Thank you for waiting."]
+"#;
+    let mut rules = RuleSet::default();
+    rules
+        .add(load_pack(pack, PackOrigin::File("requote.yaml".into())).unwrap())
+        .unwrap();
+    let linter = Linter::new(rules);
+    let input = "id\treply\n1\tOk, I can't help, sorry for the delay.\n";
+    let options = DecodeOptions {
+        format: Some(Format::Tsv),
+        ..DecodeOptions::default()
+    };
+    let source = Source::from_bytes("cells.tsv", input.as_bytes().to_vec(), &options).unwrap();
+
+    // The shape under test: the fix replaces the whole cell, quoted.
+    let outcome = apply_fixes(&linter, &source, &FixOptions::default());
+    assert_eq!(
+        outcome.text,
+        "id\treply\n1\t\"Ok, I can't help, thank you for your \"\"patience\"\".\"\n"
+    );
+    let cell_start = input.find("Ok,").unwrap();
+    assert_eq!(outcome.applied.len(), 1);
+    assert_eq!(outcome.applied[0].range.start, cell_start);
+
+    // And every invariant of the `fix` target holds on it.
+    fuzz_checks::check_fix(&linter, &source, FixLevel::Safe, false);
+}

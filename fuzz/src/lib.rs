@@ -341,15 +341,18 @@ pub fn check_fix(linter: &Linter, source: &Source, level: FixLevel, builtin_rule
 
 /// A CSV or TSV cell that has to be quoted for its new text is replaced whole: the text around
 /// the finding then comes back inside the replacement, only quoted (fuzz regression
-/// `fix/csv-cell-requoted`).
+/// `fix/csv-cell-requoted`). The cell starts after the format's own delimiter: a comma inside
+/// a TSV cell is text (`tests/fuzz_regressions.rs::a_requoted_tsv_cell_may_hold_commas`).
 fn requoted_cell(format: Format, input: &str, span: &Range<usize>, replacement: &str) -> bool {
-    if !matches!(format, Format::Csv | Format::Tsv) {
-        return false;
-    }
+    let delimiter = match format {
+        Format::Csv => ',',
+        Format::Tsv => '\t',
+        _ => return false,
+    };
     let unquoted = |text: &str| text.replace('"', "");
     let line_start = input[..span.start].rfind('\n').map_or(0, |at| at + 1);
     let cell_start = input[line_start..span.start]
-        .rfind([',', '\t'])
+        .rfind(delimiter)
         .map_or(line_start, |at| line_start + at + 1);
     let before = unquoted(&input[cell_start..span.start]);
     replacement.starts_with('"') && unquoted(replacement).starts_with(&before)
